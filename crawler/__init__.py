@@ -1,0 +1,1 @@
+"""The Scrapy project: spiders, the normalisers and the one ingest path."""

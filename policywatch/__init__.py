@@ -1,0 +1,3 @@
+"""policywatch: the application shell (CLI, scheduler, alerts, web) around the engines."""
+
+__version__ = "0.1.0"

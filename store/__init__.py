@@ -1,0 +1,7 @@
+"""SQLite archive of documents, versions, tracked plans, comparisons and alerts.
+
+Imports nothing else of ours (DESIGN.md): it receives Documents and plain dicts.
+"""
+from store.model import Document
+
+__all__ = ["Document"]
