@@ -12,8 +12,6 @@ import sys
 
 import click
 
-from policywatch.cli.common import CliError
-
 _MODULES = ("normalise", "diff", "archive", "crawl", "run", "alerts", "serve", "deploy")
 
 
@@ -39,7 +37,7 @@ def main() -> None:
     """Entry point: run the group; unexpected errors become one line and exit 2."""
     debug = "--debug" in sys.argv or bool(os.environ.get("POLICYWATCH_DEBUG"))
     try:
-        group.main(standalone_mode=False)
+        code = group.main(standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(130)
@@ -55,4 +53,4 @@ def main() -> None:
             raise
         click.echo(f"Error: {type(exc).__name__}: {exc}", err=True)
         sys.exit(2)
-    sys.exit(0)
+    sys.exit(code if isinstance(code, int) else 0)

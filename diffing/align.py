@@ -1,0 +1,408 @@
+"""Plan clauses ↔ document clauses: exact matches first, then fuzzy pairs, then moves.
+
+1. **Chain**: clauses with equal folded keys, in order (patience diff: keys unique on
+   both sides anchor a longest increasing subsequence, gaps are solved recursively).
+2. **Edits in place**: in each gap between two chain anchors, unmatched plan and
+   document clauses are paired by character-bigram similarity (Dice ≥ 0.5): ``changed``.
+3. **Moves**: remaining clauses whose key appears elsewhere in the document, or that
+   are similar enough (Dice ≥ 0.6) to one elsewhere, are ``moved`` — never a
+   delete plus an insert.
+Candidates come from an inverted bigram index, so the cost follows the number of
+similar pairs rather than plan size × document size.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from functools import lru_cache
+from typing import NamedTuple
+
+from diffing.model import Clause
+
+#: Numbering labels anywhere in a key, and everything that is not a letter or digit:
+#: removed for the "same words, cut differently" check between unmatched clauses.
+_LABELS_ANYWHERE = re.compile(
+    r"\([〇零一二两三四五六七八九十百]+\)|\(\d{1,3}\)|[〇零一二两三四五六七八九十百]+、|(?<![\d.])\d{1,3}\.(?!\d)")
+_NOT_WORD = re.compile(r"[^\w%‰]+|_")
+
+CHANGED_MIN = 0.5
+MOVED_MIN = 0.6
+_MIN_SHARED = 2
+_DIRECT = 64  # up to this many clause pairs, compare every pair instead of indexing bigrams
+_WIDEN_GAIN = 0.1  # similarity a joined/split neighbour must add to be taken into an edited pair
+
+
+class Pair(NamedTuple):
+    """A plan clause and the document clause it became: equal, changed or moved.
+
+    A pair may span several clauses on either side (``plan_count``/``doc_count``) when
+    the same words were only cut into sentences differently (a heading run into its
+    paragraph, two sentences joined): such a group is ``equal``.
+    """
+
+    kind: str
+    plan: int
+    doc: int
+    similarity: float
+    plan_count: int = 1
+    doc_count: int = 1
+
+    @property
+    def plan_ids(self) -> range:
+        """Indices of the plan clauses in this pair."""
+        return range(self.plan, self.plan + self.plan_count)
+
+    @property
+    def doc_ids(self) -> range:
+        """Indices of the document clauses in this pair."""
+        return range(self.doc, self.doc + self.doc_count)
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """Pairs in document order, unmatched plan clauses, and the document's plan region.
+
+    ``repeated`` are document clauses that say again, word for word, a plan clause
+    already found elsewhere in the document (a page that duplicates a paragraph): they
+    are neither added text nor a change to the plan.
+    """
+
+    pairs: list[Pair]
+    removed: list[int]
+    unmatched_doc: list[int]
+    region: tuple[int, int] | None
+    repeated: tuple[int, ...] = ()
+
+    def inside(self, doc_index: int) -> bool:
+        """Whether a document clause lies within the span of text that matches the plan."""
+        return self.region is not None and self.region[0] <= doc_index <= self.region[1]
+
+
+@lru_cache(maxsize=16384)
+def loose(key: str) -> str:
+    """A key without numbering labels and punctuation: equal loose keys differ only in layout."""
+    return _NOT_WORD.sub("", _LABELS_ANYWHERE.sub("", key))
+
+
+@lru_cache(maxsize=16384)
+def bigrams(key: str) -> frozenset[str]:
+    """Character bigrams of a folded key (the key itself when shorter than two)."""
+    if len(key) < 2:
+        return frozenset((key,)) if key else frozenset()
+    return frozenset(map(str.__add__, key, key[1:]))
+
+
+def dice(a: frozenset[str], b: frozenset[str]) -> float:
+    """Dice coefficient of two bigram sets (1.0 for equal sets, 0.0 when disjoint)."""
+    if not a or not b:
+        return 0.0
+    return 2 * len(a & b) / (len(a) + len(b))
+
+
+def longest_increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Longest subsequence of ``pairs`` (sorted by first item) increasing in the second."""
+    tails: list[int] = []
+    tail_at: list[int] = []
+    back: list[int] = [-1] * len(pairs)
+    for index, (_, second) in enumerate(pairs):
+        pos = bisect_left(tails, second)
+        if pos == len(tails):
+            tails.append(second)
+            tail_at.append(index)
+        else:
+            tails[pos] = second
+            tail_at[pos] = index
+        back[index] = tail_at[pos - 1] if pos else -1
+    out: list[tuple[int, int]] = []
+    index = tail_at[-1] if tail_at else -1
+    while index >= 0:
+        out.append(pairs[index])
+        index = back[index]
+    return out[::-1]
+
+
+def exact_chain(a: list[str], b: list[str]) -> list[tuple[int, int]]:
+    """Monotone pairs of equal keys (patience diff); empty keys never match."""
+    result: list[tuple[int, int]] = []
+    todo = [(0, len(a), 0, len(b))]
+    while todo:
+        a0, a1, b0, b1 = todo.pop()
+        while a0 < a1 and b0 < b1 and a[a0] and a[a0] == b[b0]:
+            result.append((a0, b0))
+            a0, b0 = a0 + 1, b0 + 1
+        while a0 < a1 and b0 < b1 and a[a1 - 1] and a[a1 - 1] == b[b1 - 1]:
+            result.append((a1 - 1, b1 - 1))
+            a1, b1 = a1 - 1, b1 - 1
+        if a0 >= a1 or b0 >= b1:
+            continue
+        anchors = _unique_anchors(a, b, (a0, a1), (b0, b1))
+        if not anchors:
+            result.extend(_dense_matches(a, b, (a0, a1), (b0, b1)))
+            continue
+        prev_a, prev_b = a0, b0
+        for i, j in anchors:
+            todo.append((prev_a, i, prev_b, j))
+            result.append((i, j))
+            prev_a, prev_b = i + 1, j + 1
+        todo.append((prev_a, a1, prev_b, b1))
+    return sorted(result)
+
+
+def _unique_anchors(a: list[str], b: list[str], ra: tuple[int, int], rb: tuple[int, int]) -> list[tuple[int, int]]:
+    count_a = Counter(a[ra[0]:ra[1]])
+    count_b = Counter(b[rb[0]:rb[1]])
+    where_b = {b[j]: j for j in range(*rb) if count_b[b[j]] == 1}
+    pairs = [(i, where_b[a[i]]) for i in range(*ra)
+             if a[i] and count_a[a[i]] == 1 and a[i] in where_b]
+    return longest_increasing(pairs)
+
+
+def _dense_matches(a: list[str], b: list[str], ra: tuple[int, int], rb: tuple[int, int]) -> list[tuple[int, int]]:
+    """Fallback for gaps whose common keys all repeat: difflib on the (small) gap."""
+    left, right = a[ra[0]:ra[1]], b[rb[0]:rb[1]]
+    if not set(left) & set(right):
+        return []
+    matcher = SequenceMatcher(None, left, right, autojunk=False)
+    return [(ra[0] + block.a + k, rb[0] + block.b + k)
+            for block in matcher.get_matching_blocks() for k in range(block.size) if left[block.a + k]]
+
+
+class _Matcher:
+    """State of one alignment: which clauses are taken and how they pair up."""
+
+    def __init__(self, plan: list[Clause], doc: list[Clause]) -> None:
+        self.plan, self.doc = plan, doc
+        chain = exact_chain([c.key for c in plan], [c.key for c in doc])
+        self.pairs: dict[int, Pair] = {i: Pair("equal", i, j, 1.0) for i, j in chain}
+        self.plan_taken: set[int] = {i for i, _ in chain}
+        self.doc_taken: set[int] = {j for _, j in chain}
+        self.anchor_plan = [i for i, _ in chain]
+        self.anchor_doc = [j for _, j in chain]
+
+    def _take(self, pair: Pair) -> None:
+        self.pairs[pair.plan] = pair
+        self.plan_taken.update(pair.plan_ids)
+        self.doc_taken.update(pair.doc_ids)
+
+    def free_plan(self) -> list[int]:
+        """Plan clauses with content that are not paired yet."""
+        return [i for i, c in enumerate(self.plan) if c.key and i not in self.plan_taken]
+
+    def free_doc(self, allowed: range | None = None) -> list[int]:
+        """Document clauses with content that are not paired yet (within ``allowed``)."""
+        span = allowed if allowed is not None else range(len(self.doc))
+        return [j for j in span if self.doc[j].key and j not in self.doc_taken]
+
+    def gap_of_plan(self, i: int) -> int:
+        """Which gap between chain anchors a plan clause sits in."""
+        return bisect_left(self.anchor_plan, i)
+
+    def gap_of_doc(self, j: int) -> int:
+        """Which gap between chain anchors a document clause sits in."""
+        return bisect_left(self.anchor_doc, j)
+
+    def candidates(self, plan_ids: list[int], doc_ids: list[int], floor: float) -> list[tuple[float, int, int]]:
+        """(similarity, plan, doc) for pairs sharing bigrams, best first, at least ``floor``."""
+        if len(plan_ids) * len(doc_ids) <= _DIRECT:
+            return self._direct(plan_ids, doc_ids, floor)
+        index: dict[str, list[int]] = defaultdict(list)
+        for i in plan_ids:
+            for gram in bigrams(self.plan[i].key):
+                index[gram].append(i)
+        found: list[tuple[float, int, int]] = []
+        for j in doc_ids:
+            grams = bigrams(self.doc[j].key)
+            shared: dict[int, int] = {}
+            for gram in grams:
+                for i in index.get(gram, ()):
+                    shared[i] = shared.get(i, 0) + 1
+            for i, common in shared.items():
+                score = 2 * common / (len(bigrams(self.plan[i].key)) + len(grams))
+                if score >= floor and (common >= _MIN_SHARED or score == 1.0):
+                    found.append((score, i, j))
+        found.sort(key=lambda t: (-t[0], t[1], t[2]))
+        return found
+
+    def _direct(self, plan_ids: list[int], doc_ids: list[int], floor: float) -> list[tuple[float, int, int]]:
+        """``candidates`` for a handful of clauses: every pair, set intersections in C."""
+        found: list[tuple[float, int, int]] = []
+        for j in doc_ids:
+            grams = bigrams(self.doc[j].key)
+            for i in plan_ids:
+                other = bigrams(self.plan[i].key)
+                common = len(grams & other)
+                score = 2 * common / (len(grams) + len(other)) if grams and other else 0.0
+                if score >= floor and (common >= _MIN_SHARED or score == 1.0):
+                    found.append((score, i, j))
+        found.sort(key=lambda t: (-t[0], t[1], t[2]))
+        return found
+
+    def regroup(self) -> None:
+        """Pair runs of unmatched clauses whose words are the same but cut differently.
+
+        Works outward from the chain anchors on each side of every gap, so a repost's
+        lead before the plan is never swallowed.
+        """
+        lo = {i: loose(self.plan[i].key) for i in self.free_plan()}
+        ld = {j: loose(self.doc[j].key) for j in self.free_doc()}
+        gaps: dict[int, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
+        for i in lo:
+            gaps[self.gap_of_plan(i)][0].append(i)
+        for j in ld:
+            gaps[self.gap_of_doc(j)][1].append(j)
+        last = len(self.anchor_plan)
+        for gap, (plan_ids, doc_ids) in gaps.items():
+            if gap != 0 or last == 0:
+                self._group_run(plan_ids, doc_ids, lo, ld, forward=True)
+            if gap != last:
+                self._group_run(plan_ids, doc_ids, lo, ld, forward=False)
+
+    def _group_run(self, plan_ids: list[int], doc_ids: list[int], lo: dict[int, str], ld: dict[int, str],
+                   *, forward: bool) -> None:
+        ps = [i for i in (plan_ids if forward else plan_ids[::-1]) if i not in self.plan_taken]
+        ds = [j for j in (doc_ids if forward else doc_ids[::-1]) if j not in self.doc_taken]
+        i = j = 0
+        while i < len(ps) and j < len(ds):
+            group = _grow(ps[i:], ds[j:], lo, ld, forward)
+            if group is None:
+                return
+            took_p, took_d = group
+            chosen_p, chosen_d = sorted(ps[i:i + took_p]), sorted(ds[j:j + took_d])
+            self._take(Pair("equal", chosen_p[0], chosen_d[0], 1.0,
+                            chosen_p[-1] - chosen_p[0] + 1, chosen_d[-1] - chosen_d[0] + 1))
+            i, j = i + took_p, j + took_d
+
+    def edits_in_place(self) -> None:
+        """Pair unmatched clauses that sit in the same gap between chain anchors."""
+        plan_ids = self.free_plan()
+        doc_ids = [j for j in self.free_doc() if self._near_chain(j)]
+        chosen: list[Pair] = []
+        for score, i, j in self.candidates(plan_ids, doc_ids, CHANGED_MIN):
+            if i in self.plan_taken or j in self.doc_taken or self.gap_of_plan(i) != self.gap_of_doc(j):
+                continue
+            pair = Pair("equal" if score == 1.0 and self.plan[i].key == self.doc[j].key else "changed", i, j, score)
+            self._take(pair)
+            chosen.append(pair)
+        self._demote_crossings(chosen)
+
+    def widen_edits(self) -> None:
+        """Edited sentences that were also joined or split: pair them as one group.
+
+        "A。B。" edited into "A，并B。" first pairs A with the joined sentence and leaves B
+        removed; taking B in too is kept when it raises the similarity clearly.
+        """
+        for pair in [p for p in self.pairs.values() if p.kind == "changed" and p.plan_count == p.doc_count == 1]:
+            best = max(self._widenings(pair), key=lambda p: p.similarity, default=pair)
+            if best.similarity >= pair.similarity + _WIDEN_GAIN:
+                del self.pairs[pair.plan]
+                self._take(best)
+
+    def _widenings(self, pair: Pair) -> list[Pair]:
+        options = []
+        for di, dj in ((1, 0), (-1, 0), (0, 1), (0, -1)):
+            i, j = pair.plan + di, pair.doc + dj
+            free = (0 <= i < len(self.plan) and 0 <= j < len(self.doc)
+                    and (i == pair.plan or (i not in self.plan_taken and self.plan[i].key))
+                    and (j == pair.doc or (j not in self.doc_taken and self.doc[j].key)))
+            if not free:
+                continue
+            plan_ids = range(min(i, pair.plan), max(i, pair.plan) + 1)
+            doc_ids = range(min(j, pair.doc), max(j, pair.doc) + 1)
+            score = dice(bigrams("".join(self.plan[k].key for k in plan_ids)),
+                         bigrams("".join(self.doc[k].key for k in doc_ids)))
+            options.append(Pair("changed", plan_ids[0], doc_ids[0], score, len(plan_ids), len(doc_ids)))
+        return options
+
+    def _near_chain(self, j: int) -> bool:
+        """Inside the chain's span, or just before/after it by as many clauses as the plan has there."""
+        if not self.anchor_doc:
+            return True
+        first, last = self.anchor_doc[0], self.anchor_doc[-1]
+        head = self.anchor_plan[0]
+        tail = len(self.plan) - 1 - self.anchor_plan[-1]
+        return first - head - 1 <= j <= last + tail + 1
+
+    def _demote_crossings(self, chosen: list[Pair]) -> None:
+        """Pairs of one gap that cross each other: the shorter order wins, others are moves."""
+        by_gap: dict[int, list[Pair]] = defaultdict(list)
+        for pair in chosen:
+            by_gap[self.gap_of_plan(pair.plan)].append(pair)
+        for pairs in by_gap.values():
+            ordered = sorted((p.plan, p.doc) for p in pairs)
+            keep = set(longest_increasing(ordered))
+            for pair in pairs:
+                if (pair.plan, pair.doc) not in keep:
+                    self.pairs[pair.plan] = Pair("moved", pair.plan, pair.doc, pair.similarity)
+
+    def moves(self) -> None:
+        """Clauses found elsewhere in the document: exact keys first, then similar ones."""
+        free_by_key: dict[str, list[int]] = defaultdict(list)
+        for j in self.free_doc():
+            free_by_key[self.doc[j].key].append(j)
+        for i in self.free_plan():
+            spots = free_by_key.get(self.plan[i].key)
+            if spots:
+                self._take(Pair("moved", i, spots.pop(0), 1.0))
+        region = self.region()
+        allowed = range(region[0], region[1] + 1) if region else None
+        for score, i, j in self.candidates(self.free_plan(), self.free_doc(allowed), MOVED_MIN):
+            if i not in self.plan_taken and j not in self.doc_taken:
+                self._take(Pair("moved", i, j, score))
+
+    def region(self) -> tuple[int, int] | None:
+        """First and last document clause paired with plan text, if any."""
+        docs = [p.doc for p in self.pairs.values()]
+        return (min(docs), max(docs)) if docs else None
+
+    def result(self) -> Alignment:
+        """The finished alignment."""
+        pairs = sorted(self.pairs.values(), key=lambda p: p.doc)
+        removed = [i for i, c in enumerate(self.plan) if c.key and i not in self.plan_taken]
+        found = {self.plan[i].key for i in self.plan_taken}
+        region = self.region()
+        low, high = region if region else (0, -1)
+        unmatched, repeated = [], []
+        for j, clause in enumerate(self.doc):
+            if clause.key and j not in self.doc_taken:
+                (repeated if clause.key in found and low <= j <= high else unmatched).append(j)
+        return Alignment(pairs, removed, unmatched, region, tuple(repeated))
+
+
+def _grow(ps: list[int], ds: list[int], lo: dict[int, str], ld: dict[int, str],
+          forward: bool) -> tuple[int, int] | None:
+    """How many clauses from each side make the same loose text, or None."""
+    a, b = lo[ps[0]], ld[ds[0]]
+    took_p = took_d = 1
+    while a != b:
+        if len(a) < len(b) and took_p < len(ps) and (b.startswith(a) if forward else b.endswith(a)):
+            nxt = lo[ps[took_p]]
+            a, took_p = (a + nxt if forward else nxt + a), took_p + 1
+        elif len(b) < len(a) and took_d < len(ds) and (a.startswith(b) if forward else a.endswith(b)):
+            nxt = ld[ds[took_d]]
+            b, took_d = (b + nxt if forward else nxt + b), took_d + 1
+        else:
+            return None
+    while took_p < len(ps) and not lo[ps[took_p]]:
+        took_p += 1
+    while took_d < len(ds) and not ld[ds[took_d]]:
+        took_d += 1
+    return took_p, took_d
+
+
+def align(plan: list[Clause], doc: list[Clause]) -> Alignment:
+    """Align plan clauses with document clauses (see the module docstring for the steps)."""
+    matcher = _Matcher(plan, doc)
+    matcher.regroup()
+    matcher.edits_in_place()
+    matcher.widen_edits()
+    matcher.moves()
+    return matcher.result()
+
+
+def clear_caches() -> None:
+    """Forget this module's memoised results (benchmarks time cold runs with it)."""
+    loose.cache_clear()
+    bigrams.cache_clear()

@@ -1,0 +1,241 @@
+"""``compare(plan, doc)``: the one entry point that turns two texts into a Comparison.
+
+Cut both texts into clauses, align them, read the relation from the scores, and
+keep as changes only what that relation makes meaningful: an excerpt does not
+"remove" the parts of the plan it never meant to carry, and an interpretation's
+commentary is outside the plan, not "added" to it.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from diffing import align as align_module
+from diffing import figures as figures_module
+from diffing import inline as inline_module
+from diffing import segment as segment_module
+from diffing.align import Alignment, Pair, align, loose
+from diffing.figures import compare_figures, figures_of, may_change_figures
+from diffing.inline import inline_diff
+from diffing.model import Change, Clause, Comparison, FigureChange, Row
+from diffing.relation import MOST_OF_PLAN, Tally, decide, scores
+from diffing.segment import parse
+from diffing.textnorm import fold
+
+_NOT_HANZI = re.compile(r"[^\u4e00-\u9fff]+")
+
+
+def compare(plan: str, doc: str, *, plan_title: str = "", doc_title: str = "") -> Comparison:
+    """Compare a document's full text (lead + body) with a tracked plan's body.
+
+    ``plan_title`` (default: the plan's first line) lets the relation notice a document
+    that names the plan; both titles are carried into the renderers. Pure and
+    deterministic; parses are memoised, so comparing many documents with one plan
+    parses the plan once.
+    """
+    plan_clauses, doc_clauses = parse(plan).clauses, parse(doc).clauses
+    alignment = align(plan_clauses, doc_clauses)
+    score = scores(plan_clauses, doc_clauses, alignment, plan_title or _first_line(plan))
+    relation = decide(score, _tally(plan_clauses, alignment))
+    builder = _RowBuilder(plan_clauses, doc_clauses, alignment, relation,
+                          partial=score["coverage_chars"] < MOST_OF_PLAN)
+    rows, changes, figures = builder.build()
+    if (changes or relation != "identical") and _same_words(plan, doc, changes):
+        return _same_key(plan, doc, plan_clauses, doc_clauses, score, plan_title, doc_title)
+    return Comparison(
+        relation=relation, similarity=score["similarity"], coverage=score["coverage"],
+        containment=score["containment"], changes=changes, figures=figures,
+        outside=builder.outside_text(doc), scores=score, rows=rows,
+        plan_title=plan_title, doc_title=doc_title,
+    )
+
+
+def clear_caches() -> None:
+    """Forget every memoised parse and key (benchmarks use it to time cold runs)."""
+    for module in (segment_module, align_module, inline_module, figures_module):
+        module.clear_caches()
+    _hanzi.cache_clear()
+
+
+def _same_key(plan: str, doc: str, plan_clauses: list[Clause], doc_clauses: list[Clause],
+              score: dict[str, float], plan_title: str, doc_title: str) -> Comparison:
+    """Texts whose whole folded keys are equal differ only in formatting, by definition.
+
+    The clause alignment handles re-cut sentences, but when numbering, duplicates and
+    lost line breaks combine it can still pair clauses off; equal keys settle it.
+    """
+    row = Row("equal", "", plan, doc, (), tuple(c.index for c in plan_clauses), tuple(c.index for c in doc_clauses))
+    score = dict(score, coverage=1.0, coverage_chars=1.0, exact_coverage=1.0, containment=1.0, purity=1.0,
+                 similarity=1.0, outside_share=0.0, outside_chars=0.0)
+    return Comparison(relation="identical", similarity=1.0, coverage=1.0, containment=1.0, scores=score,
+                      rows=[row], plan_title=plan_title, doc_title=doc_title)
+
+
+def _same_words(plan: str, doc: str, changes: list[Change]) -> bool:
+    """Whether the two texts differ only in formatting (their folded keys are equal).
+
+    Folding leaves Chinese characters alone, so fold-equal texts have the same sequence
+    of Chinese characters, and every document clause's characters occur in the plan's
+    sequence: one changed or added clause that fails that cheap test settles it
+    without folding the whole document.
+    """
+    plan_hanzi = _hanzi(plan)
+    for change in changes:
+        if change.doc_text and _NOT_HANZI.sub("", change.doc_text) not in plan_hanzi:
+            return False
+    return _hanzi(doc) == plan_hanzi and fold(plan) == fold(doc)
+
+
+@lru_cache(maxsize=64)
+def _hanzi(text: str) -> str:
+    return _NOT_HANZI.sub("", text)
+
+
+def _first_line(text: str) -> str:
+    return next((line.strip() for line in text.splitlines() if line.strip()), "")
+
+
+def _holes(plan: list[Clause], alignment: Alignment) -> list[int]:
+    """Plan clauses missing from inside the parts a partial copy carries.
+
+    A clause counts when a clause of its own section was found: a sentence dropped
+    from a quoted section is a removal, a section the excerpt never took is not.
+    """
+    found = [i for p in alignment.pairs for i in p.plan_ids]
+    if not found:
+        return []
+    low, high = min(found), max(found)
+    sections = {plan[i].section for i in found}
+    return [i for i in alignment.removed if low < i < high and plan[i].section in sections]
+
+
+def _tally(plan: list[Clause], alignment: Alignment) -> Tally:
+    kinds = [p.kind for p in alignment.pairs]
+    return Tally(
+        changed=kinds.count("changed"), moved=kinds.count("moved"),
+        added=sum(1 for j in alignment.unmatched_doc if alignment.inside(j)),
+        removed=len(alignment.removed),
+        removed_inside=len(_holes(plan, alignment)),
+        repeated=len(alignment.repeated),
+    )
+
+
+class _RowBuilder:
+    """Side-by-side rows in document order, and the changes and figures they carry."""
+
+    def __init__(self, plan: list[Clause], doc: list[Clause], alignment: Alignment, relation: str,
+                 *, partial: bool) -> None:
+        self.plan, self.doc, self.alignment, self.relation = plan, doc, alignment, relation
+        self.partial = partial
+        self.by_doc = {p.doc: p for p in alignment.pairs}
+        self.in_pair = {j for p in alignment.pairs for j in p.doc_ids}
+        self.repeated = set(alignment.repeated) if relation != "unrelated" else set()
+        self.shown_removed = self._removed_to_show()
+        self.outside_runs: list[list[int]] = []
+
+    def _removed_to_show(self) -> list[int]:
+        if self.relation in ("interpretation", "excerpt", "unrelated"):
+            return []
+        if self.relation == "altered_repost" and self.partial:
+            return _holes(self.plan, self.alignment)
+        return list(self.alignment.removed)
+
+    def _reports_added(self, j: int) -> bool:
+        return self.relation not in ("interpretation", "unrelated") and self.alignment.inside(j)
+
+    def build(self) -> tuple[list[Row], list[Change], list[FigureChange]]:
+        """Walk the document in order: rows, and the changes and figure changes they carry."""
+        rows: list[Row] = []
+        changes: list[Change] = []
+        figures: list[FigureChange] = []
+        pending = sorted(self.shown_removed)
+        grouped = self.in_pair if self.relation != "unrelated" else set()
+        for j, clause in enumerate(self.doc):
+            if not clause.key or (j in grouped and j not in self.by_doc):
+                continue
+            pair = self.by_doc.get(j) if self.relation != "unrelated" else None
+            if pair is not None:
+                if pair.kind != "moved":
+                    pending = self._flush_removed(pending, pair.plan, rows, changes, figures)
+                self._pair_row(pair, rows, changes, figures)
+            elif j in self.repeated:
+                rows.append(Row("repeated", clause.section, None, clause.text, doc_ids=(j,)))
+            elif self._reports_added(j):
+                self._single_row("added", j, rows, changes, figures)
+            else:
+                if rows and rows[-1].kind == "outside":
+                    self.outside_runs[-1].append(j)
+                else:
+                    self.outside_runs.append([j])
+                rows.append(Row("outside", clause.section, None, clause.text, doc_ids=(j,)))
+        self._flush_removed(pending, len(self.plan), rows, changes, figures)
+        return rows, changes, figures
+
+    def _flush_removed(self, pending: list[int], before: int, rows: list[Row], changes: list[Change],
+                       figures: list[FigureChange]) -> list[int]:
+        while pending and pending[0] < before:
+            self._single_row("removed", pending.pop(0), rows, changes, figures)
+        return pending
+
+    def _single_row(self, kind: str, index: int, rows: list[Row], changes: list[Change],
+                    figures: list[FigureChange]) -> None:
+        clause = (self.plan if kind == "removed" else self.doc)[index]
+        plan_text = clause.text if kind == "removed" else None
+        doc_text = clause.text if kind == "added" else None
+        ids = (index,)
+        rows.append(Row(kind, clause.section, plan_text, doc_text,
+                        plan_ids=ids if kind == "removed" else (), doc_ids=ids if kind == "added" else ()))
+        changes.append(Change(kind, clause.section, plan_text, doc_text, similarity=0.0,
+                              doc_section=clause.section if kind == "added" else "",
+                              plan_index=index if kind == "removed" else None,
+                              doc_index=index if kind == "added" else None))
+        figures.extend(figures_of(clause.text, kind, clause.section))
+
+    def _pair_row(self, pair: Pair, rows: list[Row], changes: list[Change], figures: list[FigureChange]) -> None:
+        if pair.kind == "equal" and pair.plan_count == pair.doc_count == 1:
+            clause = self.plan[pair.plan]
+            rows.append(Row("equal", clause.section, clause.text, self.doc[pair.doc].text, (),
+                            (pair.plan,), (pair.doc,)))
+            return
+        plan_text = self._join(self.plan, pair.plan_ids)
+        doc_text = self._join(self.doc, pair.doc_ids)
+        section = self.plan[pair.plan].section
+        doc_section = self.doc[pair.doc].section
+        kind = self._kind(pair)
+        inline = tuple(inline_diff(plan_text, doc_text)) if kind != "equal" and pair.similarity < 1.0 else ()
+        found = (compare_figures(plan_text, doc_text, section) if inline and may_change_figures(inline) else [])
+        if kind == "changed" and self.relation == "interpretation" and not found:
+            kind = "paraphrase"
+        rows.append(Row(kind, section, plan_text, doc_text, inline, tuple(pair.plan_ids), tuple(pair.doc_ids)))
+        if kind in ("equal", "paraphrase"):
+            return
+        changes.append(Change(kind, section, plan_text, doc_text, inline, pair.similarity, doc_section,
+                              pair.plan, pair.doc))
+        figures.extend(found)
+
+    def _kind(self, pair: Pair) -> str:
+        """The row kind of a pair under this relation.
+
+        A clause whose words are unchanged (only punctuation differs) is equal. A
+        commentary or excerpt that quotes a clause inside its own sentence
+        ("文件写明：……") carries the clause unchanged, and quoting out of order is
+        not a move. Paraphrases in an interpretation are shown but only reported when
+        a figure differs.
+        """
+        if pair.kind == "changed" and all(len(ids) == 1 for ids in (pair.plan_ids, pair.doc_ids)) and (
+                loose(self.plan[pair.plan].key) == loose(self.doc[pair.doc].key)):
+            return "equal"
+        if self.relation not in ("interpretation", "excerpt"):
+            return pair.kind
+        plan_key = self.plan[pair.plan].key
+        if pair.similarity == 1.0 or (pair.plan_count == 1 and plan_key in self.doc[pair.doc].key):
+            return "equal"
+        return "changed"
+
+    @staticmethod
+    def _join(clauses: list[Clause], ids: range) -> str:
+        return "".join(clauses[i].text for i in ids)
+
+    def outside_text(self, doc: str) -> list[str]:
+        """Runs of outside clauses with no plan text between them, as the document's own text."""
+        return [doc[self.doc[run[0]].start:self.doc[run[-1]].end] for run in self.outside_runs]

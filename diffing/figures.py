@@ -1,0 +1,222 @@
+"""Key figures of policy text and which of them changed between plan and document.
+
+A figure is a target, count or share with its comparator and unit (``不少于50000家``,
+``20个``, ``二十个``, ``30%以上``, ``1.5万亿元``) or a deadline (``到2028年``,
+``2027年底前``). Figures are read from folded clause keys, so full-width digits do not
+matter, and compared by value: ``二十个`` and ``20个`` are the same figure.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from functools import lru_cache
+
+from diffing.lexicon import COMPARATORS_AFTER, COMPARATORS_BEFORE, UNITS
+from diffing.model import FigureChange
+from diffing.textnorm import fold
+
+_CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+              "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CN_BIG = {"万": 10_000, "亿": 100_000_000}
+_CN_NUM = "〇零一二两三四五六七八九十百千万亿"
+
+
+def _alternation(words: tuple[str, ...]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_DEADLINE = re.compile(
+    r"(?P<pre>到|至|截至|截止到|截止|于|在)?(?P<year>(?:19|20)\d{2})年"
+    r"(?:(?P<month>\d{1,2})月)?(?P<post>年?底前|年?末前|底|末|前|以前|之前)?")
+_NUMBER = re.compile(
+    rf"(?P<cmp>{_alternation(COMPARATORS_BEFORE)})?"
+    rf"(?P<num>\d+(?:,\d{{3}})*(?:\.\d+)?|[{_CN_NUM}]*[〇零一二两三四五六七八九十百千])(?P<mult>[万亿]*)"
+    rf"(?P<unit>{_alternation(UNITS)})(?P<post>{_alternation(COMPARATORS_AFTER)})?")
+_CONTEXT = 12
+#: Characters without which no figure can change: digits, numerals, units, comparators.
+_FIGURE_CHARS = re.compile(r"[0-9０-９〇零一二两三四五六七八九十百千万亿%％‰年月底前家个项倍户所人名条类套款座台种部张件元吨天次处集于达超过近约逾突破累计以上下内左右余]")
+_WINDOW = 6
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure found in a folded text: its kind, value, unit and comparators."""
+
+    kind: str  # deadline | percent | number
+    text: str
+    value: float
+    unit: str
+    comparator: str
+    start: int
+    end: int
+
+    @property
+    def signature(self) -> tuple[str, str]:
+        """What makes two figures "the same figure" for pairing: kind and unit."""
+        return self.kind, self.unit
+
+    def same_as(self, other: Figure) -> bool:
+        """Same value and same comparator (二十个 and 20个 are the same)."""
+        return self.value == other.value and self.comparator == other.comparator
+
+
+def chinese_number(text: str) -> float | None:
+    """Value of a Chinese numeral (二十 → 20, 一百零五 → 105, 一万二千 → 12000), else None.
+
+    Digit runs read positionally (二〇二八 → 2028); 十/百/千 multiply the digit before
+    them, 万/亿 close a section.
+    """
+    result = section = 0
+    digit: int | None = None
+    for char in text:
+        if char in _CN_DIGITS:
+            digit = _CN_DIGITS[char] if digit is None else digit * 10 + _CN_DIGITS[char]
+        elif char in _CN_UNITS:
+            section += (1 if digit is None else digit) * _CN_UNITS[char]
+            digit = None
+        elif char in _CN_BIG:
+            section += digit or 0
+            result = (result + section) * _CN_BIG[char] if char == "亿" else result + section * _CN_BIG[char]
+            section, digit = 0, None
+        else:
+            return None
+    return float(result + section + (digit or 0))
+
+
+def _multiplier(mult: str) -> float:
+    factor = 1.0
+    for char in mult:
+        factor *= 10_000 if char == "万" else 100_000_000
+    return factor
+
+
+def extract(key: str) -> list[Figure]:
+    """The figures in a folded text, in reading order."""
+    found: list[Figure] = []
+    taken: list[tuple[int, int]] = []
+    for match in _DEADLINE.finditer(key):
+        comparator = (match["pre"] or "") + "|" + (match["post"] or "")
+        month = int(match["month"] or 0)
+        found.append(Figure("deadline", match.group(), int(match["year"]) + month / 100, "年",
+                            comparator, match.start(), match.end()))
+        taken.append(match.span())
+    for match in _NUMBER.finditer(key):
+        figure = _number_figure(key, match, taken)
+        if figure:
+            found.append(figure)
+    return sorted(found, key=lambda f: f.start)
+
+
+def _number_figure(key: str, match: re.Match[str], taken: list[tuple[int, int]]) -> Figure | None:
+    """A count/percentage figure, unless the match is an ordinal (第三) or a vague 一个."""
+    num_start = match.start("num")
+    if any(s <= num_start < e for s, e in taken):
+        return None
+    if num_start > 0 and key[num_start - 1] in "第.0123456789":
+        return None
+    num, unit = match["num"], match["unit"]
+    if num == "一":
+        return None  # 一个/一项/一批: an article, not a count
+    if num[0].isdigit():
+        value: float | None = float(num.replace(",", "")) * _multiplier(match["mult"])
+    else:
+        value = chinese_number(num + match["mult"])
+    if value is None:
+        return None
+    kind = "percent" if unit in ("%", "‰", "个百分点") else "number"
+    comparator = (match["cmp"] or "") + "|" + (match["post"] or "")
+    return Figure(kind, match.group(), value, unit, comparator, match.start(), match.end())
+
+
+@lru_cache(maxsize=4096)
+def _char_key(char: str) -> str:
+    return fold(char)
+
+
+def _read(text: str) -> tuple[str, list[int]]:
+    """``text`` folded character by character, with each folded character's source index."""
+    folded: list[str] = []
+    where: list[int] = []
+    for index, char in enumerate(text):
+        if "\u4e00" <= char <= "\u9fff":  # Chinese characters fold to themselves
+            folded.append(char)
+            where.append(index)
+            continue
+        for piece in _char_key(char):
+            folded.append(piece)
+            where.append(index)
+    return "".join(folded), where
+
+
+@dataclass(frozen=True)
+class Found:
+    """A figure located in display text: the figure, its original characters, its context."""
+
+    figure: Figure
+    text: str
+    context: str
+
+
+def locate(text: str) -> list[Found]:
+    """The figures of display text, each with its original characters and context."""
+    folded, where = _read(text)
+    found: list[Found] = []
+    for figure in extract(folded):
+        start, end = where[figure.start], where[figure.end - 1] + 1
+        found.append(Found(figure, text[start:end], _context(text, start, end)))
+    return found
+
+
+def _context(text: str, start: int, end: int) -> str:
+    """A short excerpt of the original text around a figure, enough to say what it counts."""
+    left, right = max(0, start - _CONTEXT), min(len(text), end + _CONTEXT)
+    excerpt = re.sub(r"\s+", " ", text[left:right].replace("*", "")).strip()
+    return f"{'…' if left > 0 else ''}{excerpt}{'…' if right < len(text) else ''}"
+
+
+def compare_figures(plan_text: str, doc_text: str, section: str = "") -> list[FigureChange]:
+    """Changed, added and removed figures between a plan clause and its document clause."""
+    old, new = locate(plan_text), locate(doc_text)
+    changes: list[FigureChange] = []
+    matcher = SequenceMatcher(None, [f.figure.signature for f in old], [f.figure.signature for f in new],
+                              autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        pairs = list(zip(old[i1:i2], new[j1:j2], strict=False)) if op in ("equal", "replace") else []
+        for a, b in pairs:
+            if op == "replace" or not a.figure.same_as(b.figure):
+                changes.append(FigureChange(b.context, a.text, b.text, "changed", section, a.figure.kind))
+        changes.extend(FigureChange(a.context, a.text, None, "removed", section, a.figure.kind)
+                       for a in old[i1 + len(pairs):i2])
+        changes.extend(FigureChange(b.context, None, b.text, "added", section, b.figure.kind)
+                       for b in new[j1 + len(pairs):j2])
+    return changes
+
+
+def may_change_figures(inline: list[tuple[str, str]] | tuple[tuple[str, str], ...]) -> bool:
+    """Whether an inline diff touches anything a figure is made of (cheap pre-check).
+
+    An edit with no digit, numeral, unit or comparator within a few characters of it
+    cannot change, add or remove a figure, so most reworded clauses skip extraction.
+    """
+    for index, (op, text) in enumerate(inline):
+        if op == "equal":
+            continue
+        before = inline[index - 1][1][-_WINDOW:] if index and inline[index - 1][0] == "equal" else ""
+        after = inline[index + 1][1][:_WINDOW] if index + 1 < len(inline) and inline[index + 1][0] == "equal" else ""
+        if _FIGURE_CHARS.search(before + text + after):
+            return True
+    return False
+
+
+def figures_of(text: str, kind: str, section: str = "") -> list[FigureChange]:
+    """Every figure of a clause that was wholly added or removed, as figure changes."""
+    return [FigureChange(f.context, f.text if kind == "removed" else None,
+                         f.text if kind == "added" else None, kind, section, f.figure.kind)
+            for f in locate(text)]
+
+
+def clear_caches() -> None:
+    """Forget this module's memoised results (benchmarks time cold runs with it)."""
+    _char_key.cache_clear()

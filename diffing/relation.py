@@ -1,0 +1,109 @@
+"""What a document is to a tracked plan, from the alignment and the scores behind it.
+
+Containment, not only similarity: an interpretation that quotes five clauses among
+pages of commentary has a low similarity but those quotes are plan text. The scores:
+
+- ``coverage``: share of plan clauses found in the document (exactly or edited);
+- ``coverage_chars``: the same weighted by clause length;
+- ``exact_coverage``: share of plan characters found unchanged;
+- ``containment``: share of the document's characters that are plan text;
+- ``purity``: the same, counted only between the first and last plan clause found
+  (an excerpt with a lead is pure, a commentary quoting the plan is not);
+- ``similarity``: Dice of the two texts' aligned characters (0–1);
+- ``outside_share`` / ``outside_chars``: document text outside the plan's span;
+- ``cites_title``: 1.0 when the document names the plan.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from diffing.align import Alignment
+from diffing.model import Clause
+from diffing.textnorm import fold
+
+#: Thresholds (rule data, tuned on the planted-edit corpus in tests/fixtures/diff).
+MOST_OF_PLAN = 0.6        # coverage_chars from which a changed document is a revision/altered repost
+EXCERPT_PURITY = 0.7      # purity from which a partial document is an excerpt, not an interpretation
+RELATED_CLAUSES = 0.05    # coverage (clauses) from which a document relates to the plan at all
+RELATED_CHARS = 200       # ... or this many plan characters quoted
+REVISION_OUTSIDE = 80     # characters outside the plan up to which a changed full text is a revision
+#                           (a heading or an issuing line, not a repost's lead or footer)
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Counts of in-place edits found by the alignment (before the relation filters them)."""
+
+    changed: int
+    moved: int
+    added: int
+    removed: int
+    removed_inside: int
+    repeated: int = 0
+
+    @property
+    def edits(self) -> int:
+        """Number of changes a faithful copy would not have."""
+        return self.changed + self.moved + self.added + self.removed
+
+
+def scores(plan: list[Clause], doc: list[Clause], alignment: Alignment, plan_title: str) -> dict[str, float]:
+    """The numbers behind the relation (see the module docstring)."""
+    plan_len = [len(c.key) for c in plan]
+    doc_len = [len(c.key) for c in doc]
+    plan_total, doc_total = sum(plan_len) or 1, sum(doc_len) or 1
+    counted = [c for c in plan if c.key]
+    found_plan = found_doc = exact = aligned = 0.0
+    found_clauses = 0
+    for pair in alignment.pairs:
+        if pair.plan_count == pair.doc_count == 1:
+            p, d = plan_len[pair.plan], doc_len[pair.doc]
+            found_clauses += 1
+        else:
+            p = sum(plan_len[i] for i in pair.plan_ids)
+            d = sum(doc_len[j] for j in pair.doc_ids)
+            found_clauses += sum(1 for i in pair.plan_ids if plan[i].key)
+        found_plan += p * pair.similarity
+        found_doc += d * pair.similarity
+        aligned += min(p, d) * pair.similarity
+        exact += p if pair.similarity == 1.0 else 0
+    region = alignment.region
+    region_total = sum(doc_len[region[0]:region[1] + 1]) if region else 0
+    return {
+        "coverage": found_clauses / (len(counted) or 1),
+        "coverage_chars": found_plan / plan_total,
+        "exact_coverage": exact / plan_total,
+        "containment": found_doc / doc_total,
+        "purity": found_doc / region_total if region_total else 0.0,
+        "similarity": 2 * aligned / (plan_total + doc_total),
+        "outside_share": 1 - region_total / doc_total if doc else 0.0,
+        "outside_chars": float(sum(doc_len) - region_total),
+        "plan_chars_found": found_plan,
+        "cites_title": 1.0 if cites(plan_title, doc) else 0.0,
+        "plan_clauses": float(len(counted)),
+        "doc_clauses": float(sum(1 for c in doc if c.key)),
+    }
+
+
+def cites(plan_title: str, doc: list[Clause]) -> bool:
+    """Whether the document names the plan (its folded title, without 《》)."""
+    title = fold(plan_title).strip("《》\"")
+    return len(title) >= 4 and any(title in c.key for c in doc)
+
+
+def decide(score: dict[str, float], tally: Tally) -> str:
+    """The relation: identical | repost | altered_repost | revision | excerpt | interpretation | unrelated."""
+    if not score["plan_clauses"]:
+        return "identical" if not score["doc_clauses"] else "unrelated"
+    related = (score["coverage"] >= RELATED_CLAUSES or score["plan_chars_found"] >= RELATED_CHARS
+               or (score["cites_title"] and score["plan_chars_found"] > 0))
+    if not related:
+        return "unrelated"
+    if score["coverage_chars"] >= MOST_OF_PLAN:
+        if tally.edits == 0 and score["coverage"] == 1.0:
+            return "identical" if score["outside_share"] == 0 and not tally.repeated else "repost"
+        return "revision" if score["outside_chars"] <= REVISION_OUTSIDE else "altered_repost"
+    if score["purity"] >= EXCERPT_PURITY:
+        inside_edits = tally.changed + tally.added + tally.removed_inside  # parts may come in any order
+        return "excerpt" if inside_edits == 0 else "altered_repost"
+    return "interpretation"
