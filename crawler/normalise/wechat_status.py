@@ -1,0 +1,36 @@
+"""WeChat error pages served with HTTP 200: deleted, blocked (violation, anti-bot), unavailable."""
+from __future__ import annotations
+
+import re
+
+from crawler.normalise import rules
+from crawler.normalise.urls import canonical_url
+from store.model import Document
+
+_TAGS = re.compile(r"<[^>]+>")
+_DESC = re.compile(r'class="weui-msg__desc"[^>]*>(.*?)</div>', re.S)
+
+
+def page_status(page: str, *, known_wechat: bool = True) -> str | None:
+    """``deleted`` / ``blocked`` / ``unavailable`` when a status marker is on the page.
+
+    When the page is not known to come from WeChat, only the markers that are
+    WeChat's own wording count (an article may well mention 环境异常).
+    """
+    visible = _TAGS.sub(" ", page[:400_000])
+    for status, marker in rules.WECHAT_STATUS_MARKERS:
+        if marker in visible and (known_wechat or marker not in rules.WECHAT_WEAK_STATUS_MARKERS):
+            return status
+    if known_wechat and ("/mp/wappoc_appmsgcaptcha" in page or "captcha" in page[:2000].lower()):
+        return "blocked"
+    return None
+
+
+def status_document(page: str, status: str, url: str | None) -> Document:
+    """A Document with the status, the message shown to readers and no body."""
+    visible = " ".join(_TAGS.sub(" ", page).split())
+    message = next((m for s, m in rules.WECHAT_STATUS_MARKERS if s == status and m in visible), "")
+    desc = _DESC.search(page)
+    reason = " ".join(_TAGS.sub(" ", desc.group(1)).split()) if desc else ""
+    meta = {k: v for k, v in {"message": message, "reason": reason}.items() if v}
+    return Document(kind="wechat", status=status, url=url, canonical_url=canonical_url(url), meta=meta)
