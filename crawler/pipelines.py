@@ -1,0 +1,59 @@
+"""The Scrapy item pipeline: a thin wrapper that hands every Page to the ingest path."""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from itemadapter import ItemAdapter
+from scrapy.crawler import Crawler
+
+from crawler.ingest import Ingestor, IngestResult
+from crawler.items import Page
+from crawler.urls import redact
+
+logger = logging.getLogger(__name__)
+
+#: Archive outcome → the run-log counter it adds to.
+OUTCOME_COUNTERS = {"new": "new", "new_version": "changed", "unchanged": "unchanged",
+                    "status_changed": "status_changed"}
+
+
+class IngestPipeline:
+    """normalise → archive → compare → alert for each page, counted in the spider's run log."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.ingestor: Ingestor | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> IngestPipeline:
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        """Bind to the archive the spider opened (one connection per crawl)."""
+        self.ingestor = Ingestor(self.crawler.spider.archive)
+
+    def process_item(self, item: Any) -> Any:
+        """Ingest one page; failures are counted and logged, never raised into Scrapy."""
+        page = item if isinstance(item, Page) else Page(**ItemAdapter(item).asdict())
+        try:
+            result = self.ingestor.ingest_page(page)
+        except Exception as exc:  # noqa: BLE001 - one bad page must not stop the crawl
+            logger.exception("ingest failed for %s", redact(page.url))
+            result = IngestResult("error", error=f"ingest failed: {type(exc).__name__}: {exc}: {redact(page.url)}")
+        self._count(page, result)
+        if result.provisional and page.meta.get("feed_url"):
+            self.crawler.spider.records.forget(page.source, page.meta["feed_url"])
+        if page.meta.get("keep_validators") and result.error is None:
+            self.ingestor.archive.touch(page.url, etag=page.headers.get("Etag") or page.headers.get("ETag"),
+                                        last_modified=page.headers.get("Last-Modified"))
+        return item
+
+    def _count(self, page: Page, result: IngestResult) -> None:
+        runlog = self.crawler.spider.runlog
+        if result.error:
+            runlog.error(page.source, result.error)
+            return
+        runlog.add(page.source, OUTCOME_COUNTERS.get(result.outcome, result.outcome))
+        if result.alerts:
+            runlog.add(page.source, "alerts", result.alerts)
