@@ -1,0 +1,134 @@
+"""An Atom feed of alerts: a file for feed readers, and the renderer the web page serves.
+
+``render_atom`` builds a whole feed from archive alert dicts (the web app serves it at
+/alerts.atom); the ``atom`` channel keeps a feed file up to date, one entry per alert,
+so that any feed reader can follow the alerts without a server.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from policywatch.channels.base import Channel, DeliveryError, register
+from policywatch.messages import RELATION_LABELS, AlertView, render_html, render_text, web_url
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+_A = "{" + ATOM_NS + "}"
+ET.register_namespace("", ATOM_NS)
+
+
+def render_atom(alerts: list[dict[str, Any]], *, base_url: str) -> str:
+    """A complete Atom feed (newest first) of archive alert dicts; all text escaped."""
+    views = [AlertView.from_record(a, base_url=base_url) for a in alerts]
+    return _serialise(_feed(base_url, (_entry(v, base_url) for v in views)))
+
+
+def _feed(base_url: str, entries: Iterable[ET.Element], title: str = "policywatch alerts") -> ET.Element:
+    base = base_url.rstrip("/")
+    feed = ET.Element(_A + "feed")
+    ET.SubElement(feed, _A + "id").text = f"{base}/alerts"
+    ET.SubElement(feed, _A + "title").text = title
+    ET.SubElement(feed, _A + "link", rel="self", href=f"{base}/alerts.atom")
+    ET.SubElement(feed, _A + "link", rel="alternate", type="text/html", href=f"{base}/alerts")
+    ET.SubElement(feed, _A + "generator").text = "policywatch"
+    items = list(entries)
+    newest = max((e.findtext(_A + "updated") or "" for e in items), default="") or _now()
+    ET.SubElement(feed, _A + "updated").text = newest
+    feed.extend(items)
+    return feed
+
+
+def _entry(alert: AlertView, base_url: str) -> ET.Element:
+    entry = ET.Element(_A + "entry")
+    ET.SubElement(entry, _A + "id").text = alert.review_url
+    ET.SubElement(entry, _A + "title").text = f"[{alert.priority.upper()}] {alert.title}"
+    ET.SubElement(entry, _A + "updated").text = _rfc3339(alert.created_at)
+    ET.SubElement(entry, _A + "published").text = _rfc3339(alert.created_at)
+    author = ET.SubElement(entry, _A + "author")
+    ET.SubElement(author, _A + "name").text = alert.account or alert.source or "policywatch"
+    ET.SubElement(entry, _A + "link", rel="alternate", type="text/html", href=alert.review_url)
+    if web_url(alert.url):
+        ET.SubElement(entry, _A + "link", rel="related", href=alert.url)
+    for term, label in ((alert.priority, "priority"), (alert.relation, "relation")):
+        ET.SubElement(entry, _A + "category", term=term, label=RELATION_LABELS.get(term, term),
+                      scheme=f"{base_url.rstrip('/')}/{label}")
+    inbox = f"{base_url.rstrip('/')}/alerts"
+    ET.SubElement(entry, _A + "summary", type="text").text = render_text([alert], inbox_url=inbox, cap=1000)
+    ET.SubElement(entry, _A + "content", type="html").text = render_html([alert], inbox_url=inbox)
+    return entry
+
+
+def _serialise(feed: ET.Element) -> str:
+    ET.indent(feed)
+    return "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n" + ET.tostring(feed, encoding="unicode") + "\n"
+
+
+def _rfc3339(value: str | None) -> str:
+    if not value:
+        return _now()
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return _now()
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.isoformat(timespec="seconds")
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@register
+class AtomChannel(Channel):
+    """An Atom feed file of alerts, newest first, for any feed reader.
+
+    path: where to write the feed (e.g. /var/www/policywatch/alerts.atom); written
+    atomically, so a reader never sees half a file. entries: how many alerts to keep
+    (default 100). An alert sent again replaces its own entry, never duplicates it.
+    The web page serves the same feed at /alerts.atom.
+    """
+
+    kind = "atom"
+    options = {"path": str, "entries": int, "title": str}
+    required = ("path",)
+    digestable = False
+
+    def preview(self, batch: Sequence[AlertView], key: str) -> str:
+        """The feed entries this batch adds."""
+        return "\n".join(_serialise(_entry(alert, self.base_url)) for alert in batch)
+
+    def send(self, batch: Sequence[AlertView], key: str) -> None:
+        """Merge the batch's entries into the feed file."""
+        path = Path(self.option("path")).expanduser()
+        fresh = [_entry(alert, self.base_url) for alert in batch]
+        ids = {e.findtext(_A + "id") for e in fresh}
+        kept = [e for e in self._existing(path) if e.findtext(_A + "id") not in ids]
+        entries = sorted(fresh + kept, key=lambda e: e.findtext(_A + "updated") or "", reverse=True)
+        feed = _feed(self.base_url, entries[: self.option("entries", 100)],
+                     self.option("title", "policywatch alerts"))
+        _write_atomically(path, _serialise(feed))
+
+    def _existing(self, path: Path) -> list[ET.Element]:
+        if not path.exists():
+            return []
+        try:
+            return ET.parse(path).getroot().findall(_A + "entry")
+        except (ET.ParseError, OSError) as exc:
+            raise DeliveryError(f"cannot read the existing feed {path}: {exc}") from None
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temp, path)
+    except OSError as exc:
+        raise DeliveryError(f"cannot write the feed {path}: {exc}") from None

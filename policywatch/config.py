@@ -1,0 +1,353 @@
+"""policywatch.toml: channels, alert rules, web and schedule settings.
+
+Loading does three things and nothing else: read TOML, substitute ``${NAME}``
+environment references, and check every key, so that a typo is a clear one-line
+:class:`ConfigError` at start-up rather than a silent channel that never fires.
+Kind-specific channel keys (email ``from``/``to``, dingtalk ``secret`` …) are checked
+by the channel classes themselves (:func:`policywatch.channels.build_channels`).
+
+Every secret the file names (passwords, signing secrets, tokens inside webhook URLs,
+header values) is registered with :mod:`policywatch.redact`, which scrubs log lines,
+error messages and stored delivery errors.
+"""
+from __future__ import annotations
+
+import difflib
+import math
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from policywatch.redact import register_secret, secrets_in_url
+
+#: Priorities from least to most urgent; ``min_priority`` picks a threshold in this order.
+PRIORITIES = ("low", "normal", "high")
+#: Relations the differ reports that can raise an alert.
+RELATIONS = ("identical", "repost", "altered_repost", "revision", "excerpt", "interpretation", "unrelated")
+#: Channel kinds policywatch can deliver to.
+KINDS = ("email", "wecom", "dingtalk", "feishu", "webhook", "apprise", "atom")
+#: Digest periods: one message per channel per hour or per day.
+DIGESTS = ("hour", "day")
+#: The config file looked for in the working directory when none is given.
+DEFAULT_CONFIG_NAME = "policywatch.toml"
+#: The longest duration any setting accepts (366 days): beyond it dates stop being computable.
+MAX_DURATION = 366 * 86400.0
+#: Keys whose values are secrets wherever they appear.
+SECRET_KEYS = frozenset({"password", "secret", "token", "api_key", "apikey"})
+
+_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
+_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
+_RULE_KEYS = {"min_priority", "plans", "relations", "digest", "since"}
+_CHANNEL_KEYS = {"name", "kind", "url", "enabled", "timeout", "per_minute"} | _RULE_KEYS
+_TOP_KEYS = {"channel", "alerts", "web", "schedule"}
+_WEB_KEYS = {"base_url"}
+_SCHEDULE_KEYS = {"delivery_every", "retry_base", "retry_max", "delivery_lease", "shutdown_grace", "timezone",
+                  "sources"}
+_DURATION_KEYS = ("delivery_every", "retry_base", "retry_max", "delivery_lease", "shutdown_grace")
+
+
+class ConfigError(ValueError):
+    """A problem with policywatch.toml, worded as one line the user can act on."""
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Which alerts a channel receives, and whether they are batched into a digest.
+
+    Empty ``plans``/``relations`` mean "all". ``digest`` is None, "hour" or "day".
+    ``since`` keeps older alerts out: a channel added to an archive with a history
+    starts from that moment instead of receiving the whole backlog.
+    """
+
+    min_priority: str = "low"
+    plans: tuple[str, ...] = ()
+    relations: tuple[str, ...] = ()
+    digest: str | None = None
+    since: datetime | None = None
+
+    def admits(self, priority: str, plan: str | None, relation: str | None, created_at: str | None = None) -> bool:
+        """True when an alert with these properties should reach the channel."""
+        if _rank(priority) < _rank(self.min_priority):
+            return False
+        if self.plans and plan not in self.plans:
+            return False
+        if self.since and created_at and _aware(datetime.fromisoformat(created_at)) < self.since:
+            return False
+        return not (self.relations and relation not in self.relations)
+
+
+@dataclass(frozen=True)
+class ChannelConfig:
+    """One ``[[channel]]`` table: the common keys, plus ``options`` for the kind-specific ones."""
+
+    name: str
+    kind: str
+    url: str | None
+    rules: Rules
+    enabled: bool = True
+    timeout: float = 10.0
+    options: dict[str, Any] = field(default_factory=dict)
+    per_minute: int | None = None
+
+
+@dataclass(frozen=True)
+class ScheduleConfig:
+    """``[schedule]``: delivery pass interval, retry backoff, leases and shutdown (seconds).
+
+    ``delivery_lease`` is how long a deliverer holds an alert it is sending; if it dies
+    mid-send the alert becomes due again after that long. ``timezone`` is where cron
+    expressions and daily digests are evaluated (default: the machine's).
+    """
+
+    delivery_every: float = 60.0
+    retry_base: float = 30.0
+    retry_max: float = 3600.0
+    delivery_lease: float = 120.0
+    shutdown_grace: float = 8.0
+    timezone: str | None = None
+    sources: str | None = None
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole policywatch.toml, validated."""
+
+    channels: tuple[ChannelConfig, ...] = ()
+    rules: Rules = Rules()
+    base_url: str = "http://127.0.0.1:8080"
+    schedule: ScheduleConfig = ScheduleConfig()
+    path: str | None = None
+
+    def channel(self, name: str) -> ChannelConfig:
+        """The channel called ``name``; ConfigError naming the known ones otherwise."""
+        for channel in self.channels:
+            if channel.name == name:
+                return channel
+        known = ", ".join(c.name for c in self.channels) or "none configured"
+        raise ConfigError(f"no channel named {name!r} (channels: {known})")
+
+
+def load_config(path: str | Path | None, *, environ: dict[str, str] | None = None) -> Config:
+    """Read and validate ``path`` (or ./policywatch.toml when present, else defaults)."""
+    if path is None:
+        if not Path(DEFAULT_CONFIG_NAME).is_file():
+            return Config()
+        path = DEFAULT_CONFIG_NAME
+    source = Path(path)
+    try:
+        raw = tomllib.loads(source.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {source}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read config {source}: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{source}: invalid TOML: {exc}") from None
+    data = substitute_env(raw, os.environ if environ is None else environ, where="")
+    return parse_config(data, path=str(source))
+
+
+def parse_config(data: dict[str, Any], *, path: str | None = None) -> Config:
+    """Validate an already-substituted config mapping (what the TOML file holds)."""
+    _check_keys(data, _TOP_KEYS, "top level")
+    rules = parse_rules(_table(data, "alerts"), "[alerts]", Rules())
+    web = _table(data, "web")
+    _check_keys(web, _WEB_KEYS, "[web]")
+    base_url = _url(web.get("base_url", Config.base_url), "[web] base_url", ("http", "https")).rstrip("/")
+    channels = data.get("channel", [])
+    if not isinstance(channels, list):
+        raise ConfigError("channels are [[channel]] tables (an array of tables), not a single [channel]")
+    parsed = tuple(_parse_channel(entry, index, rules) for index, entry in enumerate(channels, 1))
+    _check_unique([c.name for c in parsed])
+    return Config(parsed, rules, base_url, _parse_schedule(_table(data, "schedule")), path)
+
+
+def parse_rules(table: dict[str, Any], where: str, defaults: Rules) -> Rules:
+    """Rules from a table holding any of min_priority/plans/relations/digest; missing keys inherit."""
+    priority = table.get("min_priority", defaults.min_priority)
+    if priority not in PRIORITIES:
+        raise ConfigError(f"{where} min_priority must be one of {', '.join(PRIORITIES)}, not {priority!r}")
+    relations = _str_list(table.get("relations", list(defaults.relations)), f"{where} relations")
+    for relation in relations:
+        if relation not in RELATIONS:
+            raise ConfigError(f"{where} relations: unknown relation {relation!r}{_suggest(relation, RELATIONS)}")
+    digest = table.get("digest", defaults.digest)
+    if digest in ("none", "", False):
+        digest = None
+    if digest is not None and digest not in DIGESTS:
+        raise ConfigError(f"{where} digest must be \"hour\", \"day\" or \"none\", not {digest!r}")
+    plans = _str_list(table.get("plans", list(defaults.plans)), f"{where} plans")
+    since = _moment(table["since"], f"{where} since") if "since" in table else defaults.since
+    return Rules(priority, tuple(plans), tuple(relations), digest, since)
+
+
+def _moment(value: Any, where: str) -> datetime:
+    """A TOML date/datetime or an ISO string as an aware datetime (no offset: this machine's zone)."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        value = datetime(value.year, value.month, value.day)
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            value = None
+    if not isinstance(value, datetime):
+        raise ConfigError(f"{where} must be a date or time like 2026-11-25 or 2026-11-25T09:00:00+08:00")
+    return _aware(value)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.astimezone()
+
+
+def parse_duration(value: Any, where: str) -> float:
+    """Seconds from 90, "90s", "5m", "1.5h", "1d" or "250ms"."""
+    if isinstance(value, bool):
+        raise ConfigError(f"{where} must be a duration like \"30s\", \"5m\", \"1h\", not {value!r}")
+    if isinstance(value, int | float):
+        seconds = float(value)
+    else:
+        match = _DURATION.match(str(value))
+        if not match:
+            raise ConfigError(f"{where} must be a duration like \"30s\", \"5m\", \"1h\", not {value!r}")
+        seconds = float(match.group(1)) * _UNITS[match.group(2)]
+    if not math.isfinite(seconds) or seconds <= 0 or seconds > MAX_DURATION:
+        raise ConfigError(f"{where} must be a duration from 1ms to 366d, not {value!r}")
+    return seconds
+
+
+def substitute_env(value: Any, environ: dict[str, str] | os._Environ, *, where: str) -> Any:
+    """Replace ``${NAME}`` in every string of ``value`` (recursively); unset names are errors."""
+    if isinstance(value, dict):
+        return {k: substitute_env(v, environ, where=f"{where}.{k}" if where else k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [substitute_env(v, environ, where=f"{where}[{i}]") for i, v in enumerate(value)]
+    if not isinstance(value, str):
+        return value
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in environ:
+            raise ConfigError(f"environment variable {name} is not set (referenced by {where})")
+        return environ[name]
+
+    return _ENV_REF.sub(replace, value)
+
+
+def _parse_channel(entry: Any, index: int, defaults: Rules) -> ChannelConfig:
+    if not isinstance(entry, dict):
+        raise ConfigError(f"[[channel]] #{index} must be a table")
+    name = entry.get("name", f"{entry.get('kind', 'channel')}-{index}")
+    if not isinstance(name, str) or not name.strip() or not name.isprintable():
+        raise ConfigError(f"[[channel]] #{index}: name must be a non-empty one-line string")
+    where = f"channel {name!r}"
+    kind = entry.get("kind")
+    if kind not in KINDS:
+        hint = _suggest(str(kind), KINDS) if kind else ""
+        raise ConfigError(f"{where}: kind must be one of {', '.join(KINDS)}, not {kind!r}{hint}")
+    url = entry.get("url")
+    if url is not None:
+        url = _url(url, f"{where} url", _schemes(kind))
+        for secret in secrets_in_url(url):
+            register_secret(secret)
+    elif kind not in ("atom",):
+        raise ConfigError(f"{where}: url is required for a {kind} channel")
+    options = {k: v for k, v in entry.items() if k not in _CHANNEL_KEYS}
+    _register_option_secrets(options)
+    enabled = entry.get("enabled", True)
+    if not isinstance(enabled, bool):
+        raise ConfigError(f"{where}: enabled must be true or false")
+    timeout = parse_duration(entry.get("timeout", ChannelConfig.timeout), f"{where} timeout")
+    per_minute = entry.get("per_minute")
+    if per_minute is not None and (isinstance(per_minute, bool) or not isinstance(per_minute, int)
+                                   or per_minute < 1):
+        raise ConfigError(f"{where}: per_minute must be a positive whole number of messages")
+    rules = parse_rules(entry, where, defaults)
+    return ChannelConfig(str(name), kind, url, rules, enabled, timeout, options, per_minute)
+
+
+def _parse_schedule(table: dict[str, Any]) -> ScheduleConfig:
+    _check_keys(table, _SCHEDULE_KEYS, "[schedule]")
+    base = ScheduleConfig()
+    durations = {key: parse_duration(table.get(key, getattr(base, key)), f"[schedule] {key}")
+                 for key in _DURATION_KEYS}
+    timezone, sources = table.get("timezone"), table.get("sources")
+    for key, value in (("timezone", timezone), ("sources", sources)):
+        if value is not None and not isinstance(value, str):
+            raise ConfigError(f"[schedule] {key} must be a string")
+    if timezone:
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(f"[schedule] timezone: unknown time zone {timezone!r} (e.g. \"Asia/Shanghai\")") from None
+    return ScheduleConfig(**durations, timezone=timezone, sources=sources)
+
+
+def _register_option_secrets(options: dict[str, Any]) -> None:
+    for key, value in options.items():
+        if key in SECRET_KEYS and isinstance(value, str):
+            register_secret(value)
+        elif key == "headers" and isinstance(value, dict):
+            for header_value in value.values():
+                if isinstance(header_value, str):
+                    register_secret(header_value)
+
+
+def _schemes(kind: str) -> tuple[str, ...]:
+    if kind == "email":
+        return ("smtp", "smtps")
+    if kind == "apprise":
+        return ()
+    return ("http", "https")
+
+
+def _url(value: Any, where: str, schemes: tuple[str, ...]) -> str:
+    if not isinstance(value, str) or "://" not in value:
+        raise ConfigError(f"{where} must be a URL like {(schemes or ('https',))[0]}://…, not a {type(value).__name__}"
+                          if not isinstance(value, str) else f"{where} must be a full URL with a scheme (…://…)")
+    scheme = value.split("://", 1)[0].lower()
+    if schemes and scheme not in schemes:
+        raise ConfigError(f"{where} must start with {' or '.join(s + '://' for s in schemes)}, not {scheme}://")
+    return value
+
+
+def _table(data: dict[str, Any], key: str) -> dict[str, Any]:
+    table = data.get(key, {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"[{key}] must be a table")
+    return table
+
+
+def _str_list(value: Any, where: str) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where} must be a list of strings")
+    return value
+
+
+def _check_keys(table: dict[str, Any], allowed: set[str], where: str) -> None:
+    for key in table:
+        if key not in allowed:
+            raise ConfigError(f"{where}: unknown key {key!r}{_suggest(key, allowed)}")
+
+
+def _check_unique(names: list[str]) -> None:
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise ConfigError(f"two channels are named {name!r}; channel names must be unique")
+        seen.add(name)
+
+
+def _suggest(word: str, choices: Any) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _rank(priority: str) -> int:
+    return PRIORITIES.index(priority) if priority in PRIORITIES else 0

@@ -1,0 +1,363 @@
+"""Alert summaries rendered for people: plain text, chat markdown, HTML mail, JSON.
+
+An alert (one row of the outbox, with the ``summary`` the crawler's ingest wrote) is
+first turned into an :class:`AlertView`; a *batch* is the one alert of an ordinary
+message or the several alerts of a digest. Every renderer puts the most useful lines
+first — what it is, who published it, the changed figures (50000 → 60000), then the
+top changed clauses — and stops before the channel's byte limit, ending with a
+"more" link to the review page instead of a truncated line.
+
+Page text is never trusted: HTML output is escaped, and markdown output has the
+characters that would make links, tags or emphasis replaced by their full-width forms.
+"""
+from __future__ import annotations
+
+import html
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+#: How each relation is named in messages.
+RELATION_LABELS = {
+    "identical": "identical copy", "repost": "faithful repost", "altered_repost": "altered repost",
+    "revision": "revision", "excerpt": "excerpt", "interpretation": "interpretation",
+    "unrelated": "unrelated",
+}
+TITLE_CHARS = 120
+CLAUSE_CHARS = 160
+#: Characters of unchanged text kept on each side of an edit inside a clause.
+EDIT_CONTEXT = 24
+#: Clause counters shown in the "Clauses" line, in this order.
+CLAUSE_COUNTS = ("changed", "added", "removed", "moved")
+#: Characters kept as they are when a URL goes into a markdown link (parentheses and spaces are escaped).
+_URL_SAFE = "/:?&=#%+,;@!~*'.-_[]$"
+_MD_UNSAFE = str.maketrans({"[": "［", "]": "］", "<": "＜", ">": "＞", "*": "＊", "`": "｀", "#": "＃",
+                            "\r": " ", "\n": " ", "\t": " "})
+
+
+@dataclass(frozen=True)
+class AlertView:
+    """What a message says about one alert, read tolerantly from an outbox row."""
+
+    id: int
+    title: str
+    priority: str
+    relation: str
+    review_url: str
+    url: str | None = None
+    account: str | None = None
+    source: str | None = None
+    plan: str | None = None
+    doc_count: int = 1
+    created_at: str | None = None
+    figures: tuple[dict[str, Any], ...] = ()
+    changes: tuple[dict[str, Any], ...] = ()
+    counts: dict[str, Any] = field(default_factory=dict)
+    summary: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any], *, base_url: str) -> AlertView:
+        """Build from an archive alert dict (``summary`` may still be a JSON string)."""
+        summary = record.get("summary") or {}
+        if isinstance(summary, str):
+            try:
+                summary = json.loads(summary)
+            except ValueError:
+                summary = {}  # a damaged summary still makes a message from the alert's own columns
+        if not isinstance(summary, dict):
+            summary = {}
+        alert_id = int(record["id"])
+
+        def pick(key: str, default: Any = None) -> Any:
+            value = summary.get(key)
+            return value if value not in (None, "") else record.get(key, default)
+
+        return cls(
+            id=alert_id, title=str(pick("title") or "(untitled)"),
+            priority=str(pick("priority") or "normal"), relation=str(pick("relation") or "unknown"),
+            review_url=f"{base_url.rstrip('/')}/alerts/{alert_id}", url=pick("url"),
+            account=pick("account"), source=pick("source"),
+            plan=pick("plan") or record.get("plan_name"), doc_count=_doc_count(record),
+            created_at=record.get("created_at"), figures=_dicts(summary.get("figures")),
+            changes=_dicts(summary.get("changes")), counts=dict(summary.get("counts") or {}),
+            summary=summary,
+        )
+
+
+def _dicts(value: Any) -> tuple[dict[str, Any], ...]:
+    return tuple(item for item in value if isinstance(item, dict)) if isinstance(value, list) else ()
+
+
+def _doc_count(record: dict[str, Any]) -> int:
+    for key in ("doc_count", "documents_count", "document_count"):
+        if record.get(key):
+            return int(record[key])
+    return max(1, len(record.get("documents") or ()))
+
+
+# --- the lines every format shares ----------------------------------------------------------
+
+def subject(batch: Sequence[AlertView]) -> str:
+    """One line for a mail subject or card header."""
+    if len(batch) == 1:
+        alert = batch[0]
+        who = f" ({alert.account})" if alert.account else ""
+        first = alert.figures[0] if alert.figures else {}
+        figure = f" — {first['plan']} → {first['doc']}" if first.get("plan") and first.get("doc") else ""
+        return clip(f"[policywatch {alert.priority.upper()}] {alert.title}{who}{figure}", 200)
+    high = sum(1 for a in batch if a.priority == "high")
+    extra = f", {high} high" if high else ""
+    return f"[policywatch] {len(batch)} alerts{extra}"
+
+
+def facts(alert: AlertView) -> list[tuple[str, str]]:
+    """Label/value pairs under the title: priority, relation, source, account, plan, reposts."""
+    pairs = [("Priority", alert.priority), ("Relation", RELATION_LABELS.get(alert.relation, alert.relation))]
+    pairs += [(label, str(value)) for label, value in (
+        ("Source", alert.source), ("Account", alert.account), ("Plan", alert.plan)) if value]
+    if alert.doc_count > 1:
+        verb = "reposted" if alert.relation in ("repost", "identical") else "published"
+        pairs.append(("Seen", f"{verb} by {alert.doc_count} accounts"))
+    counted = ", ".join(f"{alert.counts[k]} {k}" for k in CLAUSE_COUNTS if alert.counts.get(k))
+    if counted:
+        pairs.append(("Clauses", counted))
+    if alert.summary.get("provisional"):
+        pairs.append(("Note", "provisional: from the feed's summary, the article itself could not be fetched"))
+    return pairs
+
+
+def figure_line(figure: dict[str, Any]) -> str:
+    """``context: 50000 → 60000`` (or "new"/"removed" when one side is missing)."""
+    old, new = figure.get("plan"), figure.get("doc")
+    change = f"{old} → {new}" if old and new else (f"new: {new}" if new else f"removed: {old}")
+    context = clip(str(figure.get("context") or ""), 40)
+    return f"{context}: {change}" if context else change
+
+
+def change_line(change: dict[str, Any]) -> str:
+    """``二、（三） changed: 「…推动不少于【50000 → 60000】家企业…」`` — the edit in its context.
+
+    A clause edited in one place shows only that place; clauses rewritten throughout
+    show both versions, clipped.
+    """
+    kind = str(change.get("kind") or "changed")
+    section = f"{change['section']} " if change.get("section") else ""
+    old = " ".join(str(change.get("plan_text") or "").split())
+    new = " ".join(str(change.get("doc_text") or "").split())
+    if kind == "added" or not old:
+        return f"{section}added: 「{clip(new, CLAUSE_CHARS)}」"
+    if kind == "removed" or not new:
+        return f"{section}removed: 「{clip(old, CLAUSE_CHARS)}」"
+    if kind == "moved" or old == new:
+        return f"{section}moved: 「{clip(new, CLAUSE_CHARS)}」"
+    inline = inline_edit(old, new)
+    if inline:
+        return f"{section}{kind}: 「{inline}」"
+    return f"{section}{kind}: 「{clip(old, CLAUSE_CHARS)}」 → 「{clip(new, CLAUSE_CHARS)}」"
+
+
+def inline_edit(old: str, new: str, context: int = EDIT_CONTEXT) -> str | None:
+    """``…same【old → new】same…`` when the two texts differ in one short stretch, else None."""
+    prefix = len(os.path.commonprefix([old, new]))
+    suffix = len(os.path.commonprefix([old[prefix:][::-1], new[prefix:][::-1]]))
+    while prefix and _in_number(old[prefix - 1]):  # show 50000 → 60000, not 5 → 6
+        prefix -= 1
+    while suffix and _in_number(old[len(old) - suffix]):
+        suffix -= 1
+    removed, added = old[prefix:len(old) - suffix], new[prefix:len(new) - suffix]
+    edited = len(removed) + len(added)
+    if not (prefix or suffix) or edited > 60 or edited > 0.6 * (len(old) + len(new)):
+        return None
+    before = old[:prefix]
+    after = old[len(old) - suffix:] if suffix else ""
+    lead = ("…" + before[-context:]) if len(before) > context else before
+    tail = (after[:context] + "…") if len(after) > context else after
+    return f"{lead}【{removed or '∅'} → {added or '∅'}】{tail}"
+
+
+def _in_number(char: str) -> bool:
+    return char.isascii() and (char.isalnum() or char in ".%")
+
+
+def web_url(url: str | None) -> bool:
+    """True for an http(s) URL: the only kind a message links to (never javascript:, file:)."""
+    return bool(url) and str(url).lower().startswith(("http://", "https://"))
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` on one line, cut to ``limit`` characters with an ellipsis."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def md(text: str) -> str:
+    """Page text made inert for chat markdown (links, tags, emphasis, headings, line breaks)."""
+    return str(text).translate(_MD_UNSAFE)
+
+
+# --- fitting blocks under a byte cap ----------------------------------------------------------
+
+def fit(head: list[str], optional: list[str], more: str, cap: int, sep: str = "\n") -> str:
+    """Join ``head`` and ``optional`` lines within ``cap`` UTF-8 bytes.
+
+    When everything fits it is all returned. Otherwise lines are kept in order while
+    they fit and ``more`` (the link to the full review) ends the text, so the result
+    never exceeds the cap and never ends in half a line.
+    """
+    def size(lines: list[str]) -> int:
+        return len(sep.join(lines).encode("utf-8"))
+
+    everything = [*head, *optional]
+    if size(everything) <= cap:
+        return sep.join(everything)
+    budget = cap - len((sep + more).encode("utf-8"))
+    kept: list[str] = []
+    for line in everything:
+        if size([*kept, line]) > budget:
+            break
+        kept.append(line)
+    return sep.join([*kept, more])
+
+
+# --- formats ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Markdown:
+    """A chat markdown dialect: line separator and whether headings render."""
+
+    sep: str = "\n"
+    heading: str = "### "
+
+
+WECOM_MD = Markdown("\n", "### ")
+DINGTALK_MD = Markdown("\n\n", "### ")
+LARK_MD = Markdown("\n", "")
+
+
+def render_text(batch: Sequence[AlertView], *, inbox_url: str, cap: int = 100_000) -> str:
+    """Plain text: the mail's text part and the body for apprise services."""
+    return _render(batch, inbox_url, cap, _TextStyle())
+
+
+def render_markdown(batch: Sequence[AlertView], *, inbox_url: str, cap: int,
+                    dialect: Markdown = WECOM_MD) -> str:
+    """Chat markdown (WeCom, DingTalk, Feishu lark_md) within ``cap`` bytes."""
+    return _render(batch, inbox_url, cap, _MarkdownStyle(dialect))
+
+
+def render_html(batch: Sequence[AlertView], *, inbox_url: str) -> str:
+    """The HTML part of a mail; every piece of page text is escaped."""
+    body = _render(batch, inbox_url, 400_000, _HtmlStyle())
+    return ("<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head>"
+            "<body style=\"font-family:sans-serif;line-height:1.5\">" + body + "</body></html>")
+
+
+def render_json(batch: Sequence[AlertView], *, idempotency_key: str) -> dict[str, Any]:
+    """The generic webhook payload: each alert's summary plus its id and review link."""
+    alerts = [{"id": a.id, "review_url": a.review_url, "title": a.title, "priority": a.priority,
+               "relation": a.relation, "url": a.url, "account": a.account, "source": a.source,
+               "plan": a.plan, "doc_count": a.doc_count, "created_at": a.created_at,
+               "summary": a.summary} for a in batch]
+    return {"idempotency_key": idempotency_key, "subject": subject(batch), "alerts": alerts}
+
+
+class _TextStyle:
+    sep = "\n"
+
+    def title(self, text: str) -> str:
+        return text
+
+    def fact(self, label: str, value: str) -> str:
+        return f"{label}: {value}"
+
+    def item(self, text: str) -> str:
+        return f"• {text}"
+
+    def heading(self, text: str) -> str:
+        return f"\n{text}:"
+
+    def link(self, label: str, url: str) -> str:
+        return f"{label}: {url}"
+
+
+class _MarkdownStyle(_TextStyle):
+    def __init__(self, dialect: Markdown) -> None:
+        self.sep = dialect.sep
+        self._heading = dialect.heading
+
+    def title(self, text: str) -> str:
+        label = md(text)
+        return f"{self._heading}{label}" if self._heading else f"**{label}**"
+
+    def fact(self, label: str, value: str) -> str:
+        return f"**{label}:** {md(value)}"
+
+    def item(self, text: str) -> str:
+        return f"- {md(text)}"
+
+    def heading(self, text: str) -> str:
+        return f"**{text}**"
+
+    def link(self, label: str, url: str) -> str:
+        return f"[{label}]({quote(url, safe=_URL_SAFE)})"
+
+
+class _HtmlStyle(_TextStyle):
+    sep = "\n"
+
+    def title(self, text: str) -> str:
+        return f"<h3>{html.escape(text)}</h3>"
+
+    def fact(self, label: str, value: str) -> str:
+        return f"<div><b>{html.escape(label)}:</b> {html.escape(value)}</div>"
+
+    def item(self, text: str) -> str:
+        return f"<div style=\"margin-left:1em\">• {html.escape(text)}</div>"
+
+    def heading(self, text: str) -> str:
+        return f"<h4>{html.escape(text)}</h4>"
+
+    def link(self, label: str, url: str) -> str:
+        return f"<p><a href=\"{html.escape(url, quote=True)}\">{html.escape(label)}</a></p>"
+
+
+def _render(batch: Sequence[AlertView], inbox_url: str, cap: int, style: Any) -> str:
+    if len(batch) == 1:
+        return _render_one(batch[0], cap, style)
+    head = [style.title(subject(batch))]
+    optional = [line for alert in batch for line in _digest_lines(alert, style)]
+    more = style.link(f"More in the inbox ({len(batch)} alerts)", inbox_url)
+    return fit(head, optional + [more], more, cap, style.sep)
+
+
+def _render_one(alert: AlertView, cap: int, style: Any) -> str:
+    head = [style.title(clip(alert.title, TITLE_CHARS))]
+    head += [style.fact(label, clip(value, 200)) for label, value in facts(alert)]
+    optional = _section(style, "Changed figures", _unique(figure_line(f) for f in alert.figures))
+    optional += _section(style, "Changed clauses", _unique(change_line(c) for c in alert.changes))
+    if web_url(alert.url):
+        optional.append(style.link("Original", alert.url))
+    optional.append(style.link("Review the changes", alert.review_url))
+    more = style.link("More: review all changes", alert.review_url)
+    return fit(head, optional, more, cap, style.sep)
+
+
+def _unique(lines: Any) -> list[str]:
+    return list(dict.fromkeys(lines))
+
+
+def _section(style: Any, title: str, lines: list[str]) -> list[str]:
+    return [style.heading(title), *(style.item(line) for line in lines)] if lines else []
+
+
+def _digest_lines(alert: AlertView, style: Any) -> list[str]:
+    first = figure_line(alert.figures[0]) if alert.figures else ""
+    bits = [RELATION_LABELS.get(alert.relation, alert.relation), alert.account or alert.source or ""]
+    line = f"[{alert.priority.upper()}] {clip(alert.title, 80)} — " + ", ".join(b for b in bits if b)
+    if first:
+        line += f"; {first}"
+    return [style.item(line), style.link("Review", alert.review_url)]
+
