@@ -1,0 +1,42 @@
+"""``create_app``: the review page's FastAPI application over one archive file."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.staticfiles import StaticFiles
+
+from policywatch import __version__
+from policywatch.web.archive_access import ArchivePool
+from policywatch.web.errors import install_error_handlers
+from policywatch.web.routes import ROUTERS
+from policywatch.web.security import install_security
+from policywatch.web.templating import make_templates
+
+STATIC_DIR = Path(__file__).with_name("static")
+
+DESCRIPTION = """Review alerts about tracked Chinese industrial-policy plans: the inbox, documents and
+their versions, clause-by-clause diffs against the plans, archive search, tracked plans.
+The only write is an alert's reviewed state."""
+
+
+def create_app(db_path: str | Path, *, token: str | None = None, base_url: str | None = None) -> FastAPI:
+    """The review page for the archive at ``db_path``.
+
+    ``token``: when set, every request needs it (basic-auth password or Bearer token).
+    ``base_url``: the public address used in the Atom feed's links; by default the
+    address the request came in on.
+    """
+    app = FastAPI(title="policywatch", version=__version__, description=DESCRIPTION,
+                  docs_url=None, redoc_url=None)
+    app.state.archives = ArchivePool(db_path)
+    app.state.templates = make_templates()
+    app.state.base_url = base_url.rstrip("/") if base_url else None
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for router in ROUTERS:
+        app.include_router(router)
+    install_error_handlers(app)
+    install_security(app, token=token)
+    app.add_middleware(GZipMiddleware, minimum_size=2048)
+    return app

@@ -1,0 +1,167 @@
+"""Archive rows (plain dicts from :class:`store.archive.Archive`) → the page models.
+
+The only place that knows the archive's column names, so a schema change touches one
+module. JSON columns may arrive decoded or as text; both are accepted.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from policywatch.web import schemas
+
+Row = dict[str, Any]
+
+
+def decoded(value: Any, default: Any) -> Any:
+    """A JSON column's value: decoded when it is text, ``default`` when empty or broken."""
+    if value is None or value == "":
+        return default
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return default
+    return value
+
+
+def figure_kind(figure: dict[str, Any]) -> str:
+    """A figure change's kind; alert summaries leave it out, so infer it from the sides."""
+    if figure.get("kind"):
+        return figure["kind"]
+    if figure.get("doc") is None:
+        return "removed"
+    return "added" if figure.get("plan") is None else "changed"
+
+
+def figures(items: Any) -> list[schemas.Figure]:
+    """Figure changes from a comparison or an alert summary."""
+    return [schemas.Figure(context=f.get("context") or "", plan=f.get("plan"), doc=f.get("doc"),
+                           kind=figure_kind(f))
+            for f in decoded(items, []) if isinstance(f, dict)]
+
+
+def changes(items: Any) -> list[schemas.Change]:
+    """Clause changes from a comparison or an alert summary."""
+    return [schemas.Change(kind=c.get("kind") or "changed", section=c.get("section") or "",
+                           plan_text=c.get("plan_text") or "", doc_text=c.get("doc_text") or "")
+            for c in decoded(items, []) if isinstance(c, dict)]
+
+
+def alert(row: Row, plan_names: dict[int, str]) -> schemas.Alert:
+    """An inbox entry; ``plan_names`` maps plan ids to names."""
+    summary = decoded(row.get("summary"), {})
+    return schemas.Alert(
+        id=row["id"], created_at=row.get("created_at"), priority=row.get("priority") or "normal",
+        relation=row.get("relation") or summary.get("relation") or "",
+        title=row.get("title") or summary.get("title") or "",
+        plan_id=row.get("plan_id"), plan_name=row.get("plan_name") or plan_names.get(row.get("plan_id")),
+        document_id=row.get("document_id"), version_id=row.get("version_id"),
+        comparison_id=row.get("comparison_id"),
+        source=row.get("source") or summary.get("source"), account=summary.get("account"),
+        url=summary.get("url") or row.get("url"),
+        documents=row.get("documents_count") or row.get("doc_count") or 1,
+        reviewed=row.get("reviewed_at") is not None, reviewed_at=row.get("reviewed_at"),
+        figures=figures(summary.get("figures")),
+    )
+
+
+def alert_detail(row: Row, plan_names: dict[int, str]) -> schemas.AlertDetail:
+    """An alert with its grouped documents, deliveries and top changed clauses."""
+    base = alert(row, plan_names)
+    summary = decoded(row.get("summary"), {})
+    members = [alert_member(doc) for doc in row.get("documents") or []]
+    return schemas.AlertDetail(
+        **base.model_dump(exclude={"documents"}), documents=max(len(members), base.documents),
+        members=members, deliveries=[delivery(d) for d in row.get("deliveries") or []],
+        changes=changes(summary.get("changes") or summary.get("top_changes")),
+    )
+
+
+def alert_member(row: Row) -> schemas.AlertDocument:
+    """One document grouped under an alert."""
+    return schemas.AlertDocument(
+        document_id=row["document_id"], version_id=row.get("version_id"),
+        comparison_id=row.get("comparison_id"), title=row.get("title") or "", account=row.get("account"),
+        url=row.get("url"), published_at=row.get("published_at"), relation=row.get("relation") or "",
+        coverage=row.get("coverage"),
+    )
+
+
+def delivery(row: Row) -> schemas.Delivery:
+    """The state of an alert on one channel."""
+    return schemas.Delivery(channel=row.get("channel") or "", status=row.get("status") or "",
+                            attempts=row.get("attempts") or 0, last_error=row.get("last_error"),
+                            delivered_at=row.get("delivered_at"))
+
+
+def document(row: Row, version: Row | None = None) -> schemas.Document:
+    """A document's metadata and text; ``version`` defaults to its latest version."""
+    v = version if version is not None else (row.get("version") or {})
+    return schemas.Document(
+        id=row["id"], version_id=v.get("id"), kind=v.get("kind") or row.get("kind"),
+        status=row.get("status") or v.get("status") or "ok",
+        url=v.get("url") or row.get("url"), canonical_url=v.get("canonical_url") or row.get("canonical_url"),
+        source=v.get("source") or row.get("source"), title=v.get("title") or "",
+        account=v.get("account"), author=v.get("author"), doc_number=v.get("doc_number"),
+        published_at=v.get("published_at"), fetched_at=v.get("fetched_at"),
+        first_seen=row.get("first_seen"), last_seen=row.get("last_seen"),
+        origin=v.get("origin"), origin_url=v.get("origin_url"),
+        lead=v.get("lead") or "", body=v.get("body") or "",
+    )
+
+
+def version(row: Row, number: int) -> schemas.Version:
+    """One entry of a document's version list."""
+    return schemas.Version(id=row["id"], number=row.get("seq") or number, title=row.get("title") or "",
+                           content_hash=row.get("content_hash"), fetched_at=row.get("fetched_at"),
+                           created_at=row.get("created_at"))
+
+
+def status_event(row: Row) -> schemas.StatusEvent:
+    """One status change of a document."""
+    return schemas.StatusEvent(at=row.get("at"), old_status=row.get("old_status"),
+                               new_status=row.get("new_status") or "")
+
+
+def comparison(row: Row, plan_names: dict[int, str]) -> schemas.Comparison:
+    """A stored comparison with its changes and figures."""
+    return schemas.Comparison(
+        id=row["id"], plan_id=row.get("plan_id"),
+        plan_name=row.get("plan_name") or plan_names.get(row.get("plan_id")),
+        plan_version_id=row.get("plan_version_id"), version_id=row.get("version_id"),
+        document_id=row.get("document_id"), relation=row.get("relation") or "",
+        similarity=row.get("similarity"), coverage=row.get("coverage"), created_at=row.get("created_at"),
+        changes=changes(row.get("changes")), figures=figures(row.get("figures")),
+    )
+
+
+def plan(row: Row) -> schemas.Plan:
+    """A tracked plan in the list."""
+    return schemas.Plan(id=row["id"], name=row.get("name") or str(row["id"]), title=row.get("title") or "",
+                        plan_version_id=row.get("plan_version_id") or row.get("latest_version_id"),
+                        created_at=row.get("created_at"))
+
+
+def plan_version(row: Row, number: int) -> schemas.PlanVersion:
+    """One version of a tracked plan."""
+    return schemas.PlanVersion(id=row["id"], number=row.get("seq") or number, title=row.get("title") or "",
+                               content_hash=row.get("content_hash"), created_at=row.get("created_at"))
+
+
+def related(cmp: schemas.Comparison, doc: schemas.Document) -> schemas.RelatedDocument:
+    """A document related to a plan, with how it relates."""
+    return schemas.RelatedDocument(
+        document_id=doc.id, comparison_id=cmp.id, title=doc.title, account=doc.account,
+        url=doc.original_url, published_at=doc.published_at, relation=cmp.relation,
+        similarity=cmp.similarity, coverage=cmp.coverage, changes=len(cmp.changes), figures=len(cmp.figures),
+    )
+
+
+def search_hit(row: Row) -> schemas.SearchHit:
+    """One search result (the snippet keeps the archive's hit markers)."""
+    return schemas.SearchHit(id=row["id"], title=row.get("title") or "", url=row.get("url"),
+                             account=row.get("account"), published_at=row.get("published_at"),
+                             snippet=row.get("snippet") or "",
+                             snippet_parts=[(str(t), bool(m)) for t, m in row.get("snippet_parts") or []],
+                             score=row.get("score"))

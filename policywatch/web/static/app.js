@@ -1,0 +1,67 @@
+// policywatch review page, loaded as a file (the Content-Security-Policy forbids inline script).
+// Keyboard: j/n next, k/p previous item (changes on a diff, alerts in the inbox, search hits),
+// Enter opens the current item; the "changes only / full text" toggle on diff pages.
+(function () {
+  "use strict";
+
+  function items() {
+    var selector = document.body.dataset.nav;
+    if (!selector) { return []; }
+    return Array.prototype.filter.call(
+      document.querySelectorAll(selector),
+      function (item) { return item.offsetParent !== null; }
+    );
+  }
+
+  function move(step) {
+    var list = items();
+    if (!list.length) { return; }
+    var active = document.querySelector(".current");
+    var index = active ? list.indexOf(active) : -1;
+    if (active) { active.classList.remove("current"); }
+    index = Math.min(list.length - 1, Math.max(0, index + step));
+    var item = list[index];
+    item.classList.add("current");
+    item.focus({ preventScroll: true });
+    item.scrollIntoView({ block: "center" });
+    if (item.id && history.replaceState) { history.replaceState(null, "", "#" + item.id); }
+  }
+
+  function openCurrent() {
+    var active = document.querySelector(".current");
+    var link = active && active.querySelector("h2 a, a");
+    if (link) { link.click(); return true; }
+    return false;
+  }
+
+  function setView(view) {
+    document.body.classList.remove("view-changes", "view-full");
+    document.body.classList.add("view-" + view);
+    document.querySelectorAll(".view-link").forEach(function (link) {
+      link.classList.toggle("active", link.dataset.view === view);
+    });
+    if (history.replaceState) {
+      var url = new URL(window.location.href);
+      url.searchParams.set("view", view);
+      history.replaceState(null, "", url.pathname + url.search + url.hash);
+    }
+  }
+
+  function typing(target) {
+    return target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT|BUTTON)$/.test(target.tagName));
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) { return; }
+    if (event.key === "j" || event.key === "n") { move(1); event.preventDefault(); }
+    else if (event.key === "k" || event.key === "p") { move(-1); event.preventDefault(); }
+    else if (event.key === "Enter" && openCurrent()) { event.preventDefault(); }
+  });
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest(".view-link");
+    if (link) { setView(link.dataset.view); event.preventDefault(); return; }
+    var jump = event.target.closest(".jump");
+    if (jump) { move(jump.dataset.jump === "next" ? 1 : -1); }
+  });
+})();

@@ -1,0 +1,115 @@
+"""The Jinja2 environment of the review page: autoescape always on, and small display filters.
+
+Every filter returns escaped text; the only ``Markup`` built here is from text that was
+escaped first (search snippets, where the archive's hit markers become ``<mark>``).
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from fastapi import Request, Response
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup, escape
+
+from policywatch.web.snippets import snippet_html
+
+TEMPLATES_DIR = Path(__file__).with_name("templates")
+
+#: Times are shown in Beijing time, the time the sources publish in.
+DISPLAY_TZ = ZoneInfo("Asia/Shanghai")
+
+RELATION_LABELS = {
+    "identical": "identical · 完全相同",
+    "repost": "repost · 转载",
+    "altered_repost": "altered repost · 改动转载",
+    "revision": "revision · 修订",
+    "excerpt": "excerpt · 节选",
+    "interpretation": "interpretation · 解读",
+    "unrelated": "unrelated · 无关",
+}
+
+PRIORITY_LABELS = {"high": "high · 高", "normal": "normal · 中", "low": "low · 低", "none": "none"}
+
+
+def percent(value: float | None) -> str:
+    """0.934 → "93%"; missing → "–"."""
+    return "–" if value is None else f"{value * 100:.0f}%"
+
+
+def when(value: str | None) -> str:
+    """An ISO time for display in Beijing time: ``2026-01-07T02:00:00+00:00`` → ``2026-01-07 10:00``.
+
+    Bare dates stay dates; times without an offset are shown as written.
+    """
+    if not value:
+        return "–"
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return value
+    if "T" not in value and " " not in value.strip():
+        return moment.date().isoformat()
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(DISPLAY_TZ)
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def relation_label(value: str | None) -> str:
+    """The relation in English and Chinese."""
+    return RELATION_LABELS.get(value or "", value or "–")
+
+
+def priority_label(value: str | None) -> str:
+    """The priority in English and Chinese."""
+    return PRIORITY_LABELS.get(value or "", value or "–")
+
+
+def with_query(path: str, params: dict[str, Any], **changes: Any) -> str:
+    """``path`` with the query ``params`` updated by ``changes``; empty values are dropped."""
+    merged = {**params, **changes}
+    query = urlencode({k: v for k, v in merged.items() if v not in (None, "", False)})
+    return f"{path}?{query}" if query else path
+
+
+def snippet(hit: Any) -> Markup:
+    """A search hit's snippet: escaped text with its matches in ``<mark>``."""
+    return snippet_html(hit.snippet, hit.snippet_parts)
+
+
+def paragraphs(value: str | None) -> list[str]:
+    """Clean text split into its paragraphs (blank-line separated; single breaks kept inside)."""
+    return [part.strip() for part in (value or "").split("\n\n") if part.strip()]
+
+
+@pass_context
+def url_for(context: Context, name: str, /, **params: Any) -> str:
+    """The site-relative path of a named route (relative, so links survive any proxy or host name)."""
+    return str(context["request"].app.url_path_for(name, **params))
+
+
+def make_templates() -> Jinja2Templates:
+    """The templates object with autoescape forced on for every template."""
+    env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True,
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(percent=percent, when=when, relation=relation_label, priority=priority_label,
+                       snippet=snippet, paragraphs=paragraphs)
+    env.globals.update(with_query=with_query, escape=escape, url_for=url_for)
+    return Jinja2Templates(env=env)
+
+
+def current_url(request: Request) -> str:
+    """The request's path and query: where a form should come back to."""
+    return request.url.path + (f"?{request.url.query}" if request.url.query else "")
+
+
+def render(request: Request, name: str, status_code: int = 200, **context: Any) -> Response:
+    """Render a page template with the request, its URL and ``context``."""
+    templates: Jinja2Templates = request.app.state.templates
+    context.setdefault("current_url", current_url(request))
+    return templates.TemplateResponse(request, name, context, status_code=status_code)

@@ -1,0 +1,180 @@
+"""The review page in real headless Chromium (Debian's /usr/bin/chromium, driven by Playwright)
+against ``policywatch serve`` running as a subprocess on 127.0.0.1.
+
+Set ``POLICYWATCH_SCREENSHOTS=1`` to (re)write docs/inbox.png and docs/diff.png.
+"""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from store.archive import Archive
+from tests.browser.sample_archive import XSS_IMG, XSS_SCRIPT, build
+from tests.browser.server import running_server
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+CURRENT = re.compile(r"\bcurrent\b")
+SCREENSHOTS = os.environ.get("POLICYWATCH_SCREENSHOTS") == "1"
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    return build(tmp_path_factory.mktemp("browser") / "archive.db", extra=25)
+
+
+@pytest.fixture(scope="module")
+def server(sample):
+    with running_server(sample.path) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def browser() -> Browser:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make system-deps` (Debian package chromium)")
+    expect.set_options(timeout=15_000)  # generous: the suite shares two cores with everything else
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser) -> Page:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    yield page
+    context.close()
+
+
+def alert_of(sample, document_id: int) -> dict:
+    with Archive(sample.path) as archive:
+        return next(a for a in archive.alerts(limit=500) if a["document_id"] == document_id)
+
+
+def test_inbox_then_diff_shows_the_highlighted_figure_change(page, server, sample):
+    page.goto(server.url + "/")
+    altered = page.locator(f'li.alert[data-alert="{alert_of(sample, sample.altered_id)["id"]}"]')
+    expect(altered).to_contain_text("重磅！工业互联网和人工智能融合赋能行动方案全文")
+    expect(altered.locator(".badge.prio-high")).to_be_visible()
+    if SCREENSHOTS:
+        page.screenshot(path=str(DOCS / "inbox.png"))
+    altered.get_by_role("link", name="Open diff").click()
+    page.wait_for_url("**/diff/*")
+    figure = page.locator("table.figures tr", has_text="60000")
+    expect(figure.locator("ins")).to_contain_text("60000")
+    expect(figure.locator("del")).to_contain_text("50000")
+    background = figure.locator("ins").evaluate("e => getComputedStyle(e).backgroundColor")
+    assert background not in ("rgba(0, 0, 0, 0)", "transparent"), "the new figure is highlighted"
+    row_ins = page.locator(".sxs-row.changed ins", has_text="6")
+    expect(row_ins.first).to_be_visible()
+    if SCREENSHOTS:
+        page.screenshot(path=str(DOCS / "diff.png"))
+
+
+def test_keyboard_moves_between_changes_and_views_toggle(page, server, sample):
+    page.goto(f"{server.url}/diff/{alert_of(sample, sample.altered_id)['comparison_id']}")
+    changes = page.locator(".sxs-row.change")
+    assert changes.count() == 2
+    page.keyboard.press("j")
+    expect(changes.nth(0)).to_have_class(CURRENT)
+    page.keyboard.press("n")
+    expect(changes.nth(1)).to_have_class(CURRENT)
+    page.keyboard.press("k")
+    expect(changes.nth(0)).to_have_class(CURRENT)
+    equal = page.locator(".sxs-row.equal").first
+    expect(equal).to_be_hidden()
+    page.get_by_role("link", name="Full text").click()
+    expect(equal).to_be_visible()
+    assert "view=full" in page.url
+    page.get_by_role("link", name="Changes only").click()
+    expect(equal).to_be_hidden()
+
+
+def test_mark_reviewed_and_undo(page, server, sample):
+    alert_id = alert_of(sample, sample.repost_id)["id"]
+    page.goto(server.url + "/?state=unread")
+    item = page.locator(f'li.alert[data-alert="{alert_id}"]')
+    item.get_by_role("button", name="Mark reviewed").click()
+    page.wait_for_url("**/?state=unread")
+    expect(page.locator("h1")).to_contain_text("Alerts")
+    expect(page.locator(f'li.alert[data-alert="{alert_id}"]')).to_have_count(0)
+    with Archive(sample.path) as archive:
+        assert archive.alert(alert_id)["reviewed_at"] is not None
+    page.goto(server.url + "/?state=reviewed")
+    page.locator(f'li.alert[data-alert="{alert_id}"]').get_by_role("button", name="Undo reviewed").click()
+    page.wait_for_url("**/?state=reviewed")
+    expect(page.locator("h1")).to_contain_text("Alerts")
+    expect(page.locator(f'li.alert[data-alert="{alert_id}"]')).to_have_count(0)
+    with Archive(sample.path) as archive:
+        assert archive.alert(alert_id)["reviewed_at"] is None
+
+
+def test_search_算力_from_the_header_box(page, server):
+    page.goto(server.url + "/")
+    box = page.get_by_role("searchbox", name="Search the archive")
+    box.fill("算力")
+    box.press("Enter")
+    page.wait_for_url("**/search?q=*")
+    assert int(page.locator(".count .total").inner_text()) > 20
+    expect(page.locator("ol.hits mark").first).to_have_text("算力")
+    page.locator("ol.hits h2 a").first.click()
+    page.wait_for_url("**/documents/*")
+    expect(page.locator("article.clean-text")).to_contain_text("算力")
+
+
+def test_xss_payloads_render_as_text_and_never_run(page, server, sample):
+    alert = alert_of(sample, sample.xss_id)
+    for path in (f"/documents/{sample.xss_id}", f"/alerts/{alert['id']}", "/",
+                 f"/diff/{alert['comparison_id']}?view=full", "/search?q=算力"):
+        page.goto(server.url + path)
+        page.wait_for_load_state("load")
+        assert page.evaluate("typeof window.__xss") == "undefined", path
+    page.goto(f"{server.url}/documents/{sample.xss_id}")
+    expect(page.locator("h1.doc-title")).to_contain_text(XSS_SCRIPT)
+    expect(page.locator("dd.account")).to_have_text(XSS_IMG)
+    expect(page.locator("article.clean-text")).to_contain_text(XSS_IMG)
+    assert page.locator("main img").count() == 0
+
+
+def test_chat_link_pages_are_readable_on_a_phone(browser, server, sample):
+    """A chat alert links to /alerts/{id}; from there the analyst opens the diff, on a phone."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    no_sideways_scroll = "document.documentElement.scrollWidth <= window.innerWidth + 1"
+    try:
+        page.goto(f"{server.url}/alerts/{alert_of(sample, sample.altered_id)['id']}")
+        assert page.evaluate(no_sideways_scroll), "alert page fits the screen"
+        page.get_by_role("link", name="Open diff").click()
+        page.wait_for_url("**/diff/*")
+        row = page.locator(".sxs-row.changed").first
+        plan_box = row.locator(".col.plan").bounding_box()
+        doc_box = row.locator(".col.doc").bounding_box()
+        assert doc_box["y"] >= plan_box["y"] + plan_box["height"] - 1, "columns stack on a phone"
+        assert page.evaluate(no_sideways_scroll), "diff page fits the screen"
+        expect(page.locator("table.figures ins", has_text="60000")).to_be_visible()
+        page.get_by_role("button", name="next change").tap()
+        expect(page.locator(".sxs-row.change").first).to_have_class(CURRENT)
+    finally:
+        context.close()
+
+
+def test_inbox_keyboard_opens_the_alert(page, server, sample):
+    page.goto(server.url + "/")
+    first = page.locator("li.alert").first
+    first_id = first.get_attribute("data-alert")
+    page.keyboard.press("j")
+    expect(first).to_have_class(CURRENT)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/alerts/{first_id}")
+    expect(page.locator("h1")).to_be_visible()
