@@ -16,9 +16,11 @@ from policywatch.cli.crawl import SETTING_HELP, parse_overrides
 @click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE", help=SETTING_HELP)
 @click.option("--fast", is_flag=True, help="Politeness off (no delays): loopback mirrors and tests only.")
 @click.option("-v", "--verbose", is_flag=True, help="Also log Scrapy, APScheduler and HTTP details.")
+@click.option("--nodes", metavar="URL,URL", envvar="POLICYWATCH_NODES", default=None,
+              help="Crawl on these scrapyd nodes (cluster mode; deploy first with `policywatch deploy`).")
 @click.pass_context
 def run_command(ctx: click.Context, once: bool, sources_file: str | None, names: tuple[str, ...],
-                overrides: tuple[str, ...], fast: bool, verbose: bool) -> None:
+                overrides: tuple[str, ...], fast: bool, verbose: bool, nodes: str | None) -> None:
     """Crawl every source on its interval and deliver alerts, until SIGTERM or Ctrl-C.
 
     Each source runs on its own `every`/`cron` schedule, never twice at once; runs
@@ -28,6 +30,7 @@ def run_command(ctx: click.Context, once: bool, sources_file: str | None, names:
 
         policywatch --db pw.db --config policywatch.toml run
         policywatch --db pw.db run --once            # from cron: what is due, then exit
+        policywatch --db pw.db run --nodes http://crawl1:6800,http://crawl2:6800
     """
     from policywatch.schedule import install_asyncio_reactor
 
@@ -49,10 +52,11 @@ def run_command(ctx: click.Context, once: bool, sources_file: str | None, names:
     log_to_stderr(verbose)
     warn_unknown_plans(config, archive)
     archive.close()
+    crawl = _cluster_crawl(nodes) if nodes else default_crawl()
     try:
         with run_lock(db_path(ctx)):
             service = Service(db_path=db_path(ctx), config=config, sources=sources, channels=channels,
-                              crawl=default_crawl(), crawl_settings=settings or None)
+                              crawl=crawl, crawl_settings=settings or None)
             status = serve(service, once=once)
     except RunLockError as exc:
         raise CliError(str(exc)) from None
@@ -63,6 +67,18 @@ def run_command(ctx: click.Context, once: bool, sources_file: str | None, names:
         raise PartialFailure("some sources could not be crawled (see the log above)")
     if status:
         raise CliError("policywatch run stopped unexpectedly (see the log above)")
+
+
+def _cluster_crawl(nodes: str):
+    """The crawl function for cluster mode: spiders run on scrapyd nodes, we ingest."""
+    from policywatch.cluster.coordinator import cluster_crawl
+    from policywatch.cluster.errors import ClusterError
+    from policywatch.cluster.nodes import parse_node_urls
+
+    try:
+        return cluster_crawl(parse_node_urls([nodes]))
+    except ClusterError as exc:
+        raise CliError(str(exc)) from None
 
 
 COMMANDS = [run_command]
