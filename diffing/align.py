@@ -1,6 +1,6 @@
 """Plan clauses ↔ document clauses: exact matches first, then fuzzy pairs, then moves.
 
-1. **Chain**: clauses with equal folded keys, in order (patience diff: keys unique on
+1. **Chain** (``chain.py``): clauses with equal folded keys, in order (patience diff: keys unique on
    both sides anchor a longest increasing subsequence, gaps are solved recursively).
 2. **Edits in place**: in each gap between two chain anchors, unmatched plan and
    document clauses are paired by character-bigram similarity (Dice ≥ 0.5): ``changed``.
@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import NamedTuple
 
+from diffing.chain import exact_chain, longest_increasing
 from diffing.model import Clause
 
 #: Numbering labels anywhere in a key, and everything that is not a letter or digit:
@@ -88,86 +88,22 @@ def loose(key: str) -> str:
 
 
 @lru_cache(maxsize=16384)
-def bigrams(key: str) -> frozenset[str]:
-    """Character bigrams of a folded key (the key itself when shorter than two)."""
+def bigrams(key: str) -> frozenset[tuple[str, ...]]:
+    """Character bigrams of a folded key, as pairs (the key itself when shorter than two).
+
+    Pairs of characters, not two-character strings: zipping is faster than slicing
+    and concatenating, and only the sets' sizes and overlaps matter.
+    """
     if len(key) < 2:
-        return frozenset((key,)) if key else frozenset()
-    return frozenset(map(str.__add__, key, key[1:]))
+        return frozenset(((key,),)) if key else frozenset()
+    return frozenset(zip(key, key[1:], strict=False))
 
 
-def dice(a: frozenset[str], b: frozenset[str]) -> float:
+def dice(a: frozenset[tuple[str, ...]], b: frozenset[tuple[str, ...]]) -> float:
     """Dice coefficient of two bigram sets (1.0 for equal sets, 0.0 when disjoint)."""
     if not a or not b:
         return 0.0
     return 2 * len(a & b) / (len(a) + len(b))
-
-
-def longest_increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Longest subsequence of ``pairs`` (sorted by first item) increasing in the second."""
-    tails: list[int] = []
-    tail_at: list[int] = []
-    back: list[int] = [-1] * len(pairs)
-    for index, (_, second) in enumerate(pairs):
-        pos = bisect_left(tails, second)
-        if pos == len(tails):
-            tails.append(second)
-            tail_at.append(index)
-        else:
-            tails[pos] = second
-            tail_at[pos] = index
-        back[index] = tail_at[pos - 1] if pos else -1
-    out: list[tuple[int, int]] = []
-    index = tail_at[-1] if tail_at else -1
-    while index >= 0:
-        out.append(pairs[index])
-        index = back[index]
-    return out[::-1]
-
-
-def exact_chain(a: list[str], b: list[str]) -> list[tuple[int, int]]:
-    """Monotone pairs of equal keys (patience diff); empty keys never match."""
-    result: list[tuple[int, int]] = []
-    todo = [(0, len(a), 0, len(b))]
-    while todo:
-        a0, a1, b0, b1 = todo.pop()
-        while a0 < a1 and b0 < b1 and a[a0] and a[a0] == b[b0]:
-            result.append((a0, b0))
-            a0, b0 = a0 + 1, b0 + 1
-        while a0 < a1 and b0 < b1 and a[a1 - 1] and a[a1 - 1] == b[b1 - 1]:
-            result.append((a1 - 1, b1 - 1))
-            a1, b1 = a1 - 1, b1 - 1
-        if a0 >= a1 or b0 >= b1:
-            continue
-        anchors = _unique_anchors(a, b, (a0, a1), (b0, b1))
-        if not anchors:
-            result.extend(_dense_matches(a, b, (a0, a1), (b0, b1)))
-            continue
-        prev_a, prev_b = a0, b0
-        for i, j in anchors:
-            todo.append((prev_a, i, prev_b, j))
-            result.append((i, j))
-            prev_a, prev_b = i + 1, j + 1
-        todo.append((prev_a, a1, prev_b, b1))
-    return sorted(result)
-
-
-def _unique_anchors(a: list[str], b: list[str], ra: tuple[int, int], rb: tuple[int, int]) -> list[tuple[int, int]]:
-    count_a = Counter(a[ra[0]:ra[1]])
-    count_b = Counter(b[rb[0]:rb[1]])
-    where_b = {b[j]: j for j in range(*rb) if count_b[b[j]] == 1}
-    pairs = [(i, where_b[a[i]]) for i in range(*ra)
-             if a[i] and count_a[a[i]] == 1 and a[i] in where_b]
-    return longest_increasing(pairs)
-
-
-def _dense_matches(a: list[str], b: list[str], ra: tuple[int, int], rb: tuple[int, int]) -> list[tuple[int, int]]:
-    """Fallback for gaps whose common keys all repeat: difflib on the (small) gap."""
-    left, right = a[ra[0]:ra[1]], b[rb[0]:rb[1]]
-    if not set(left) & set(right):
-        return []
-    matcher = SequenceMatcher(None, left, right, autojunk=False)
-    return [(ra[0] + block.a + k, rb[0] + block.b + k)
-            for block in matcher.get_matching_blocks() for k in range(block.size) if left[block.a + k]]
 
 
 class _Matcher:
@@ -176,9 +112,13 @@ class _Matcher:
     def __init__(self, plan: list[Clause], doc: list[Clause]) -> None:
         self.plan, self.doc = plan, doc
         chain = exact_chain([c.key for c in plan], [c.key for c in doc])
-        self.pairs: dict[int, Pair] = {i: Pair("equal", i, j, 1.0) for i, j in chain}
+        new = tuple.__new__  # straight to C: one equal pair per chained clause
+        self.pairs: dict[int, Pair] = {i: new(Pair, ("equal", i, j, 1.0, 1, 1)) for i, j in chain}
         self.plan_taken: set[int] = {i for i, _ in chain}
         self.doc_taken: set[int] = {j for _, j in chain}
+        # Clauses only ever get taken, never released: later scans filter these short lists.
+        self._free_plan = [i for i, c in enumerate(plan) if c.key and i not in self.plan_taken]
+        self._free_doc = [j for j, c in enumerate(doc) if c.key and j not in self.doc_taken]
         self.anchor_plan = [i for i, _ in chain]
         self.anchor_doc = [j for _, j in chain]
 
@@ -189,12 +129,13 @@ class _Matcher:
 
     def free_plan(self) -> list[int]:
         """Plan clauses with content that are not paired yet."""
-        return [i for i, c in enumerate(self.plan) if c.key and i not in self.plan_taken]
+        self._free_plan = [i for i in self._free_plan if i not in self.plan_taken]
+        return list(self._free_plan)
 
     def free_doc(self, allowed: range | None = None) -> list[int]:
         """Document clauses with content that are not paired yet (within ``allowed``)."""
-        span = allowed if allowed is not None else range(len(self.doc))
-        return [j for j in span if self.doc[j].key and j not in self.doc_taken]
+        self._free_doc = [j for j in self._free_doc if j not in self.doc_taken]
+        return [j for j in self._free_doc if allowed is None or j in allowed]
 
     def gap_of_plan(self, i: int) -> int:
         """Which gap between chain anchors a plan clause sits in."""
@@ -208,7 +149,7 @@ class _Matcher:
         """(similarity, plan, doc) for pairs sharing bigrams, best first, at least ``floor``."""
         if len(plan_ids) * len(doc_ids) <= _DIRECT:
             return self._direct(plan_ids, doc_ids, floor)
-        index: dict[str, list[int]] = defaultdict(list)
+        index: dict[tuple[str, ...], list[int]] = defaultdict(list)
         for i in plan_ids:
             for gram in bigrams(self.plan[i].key):
                 index[gram].append(i)
@@ -246,12 +187,11 @@ class _Matcher:
         Works outward from the chain anchors on each side of every gap, so a repost's
         lead before the plan is never swallowed.
         """
-        lo = {i: loose(self.plan[i].key) for i in self.free_plan()}
-        ld = {j: loose(self.doc[j].key) for j in self.free_doc()}
+        lo, ld = _LooseKeys(self.plan), _LooseKeys(self.doc)
         gaps: dict[int, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
-        for i in lo:
+        for i in self.free_plan():
             gaps[self.gap_of_plan(i)][0].append(i)
-        for j in ld:
+        for j in self.free_doc():
             gaps[self.gap_of_doc(j)][1].append(j)
         last = len(self.anchor_plan)
         for gap, (plan_ids, doc_ids) in gaps.items():
@@ -276,12 +216,24 @@ class _Matcher:
             i, j = i + took_p, j + took_d
 
     def edits_in_place(self) -> None:
-        """Pair unmatched clauses that sit in the same gap between chain anchors."""
-        plan_ids = self.free_plan()
-        doc_ids = [j for j in self.free_doc() if self._near_chain(j)]
+        """Pair unmatched clauses that sit in the same gap between chain anchors.
+
+        Only pairs within one gap can be taken, so candidates are scored gap by gap (a
+        moved section leaves plan clauses in one gap and document clauses in another:
+        nothing to score) and then taken best first across all gaps.
+        """
+        gaps: dict[int, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
+        for i in self.free_plan():
+            gaps[self.gap_of_plan(i)][0].append(i)
+        for j in self.free_doc():
+            if self._near_chain(j):
+                gaps[self.gap_of_doc(j)][1].append(j)
+        found = [c for plan_ids, doc_ids in gaps.values() if plan_ids and doc_ids
+                 for c in self.candidates(plan_ids, doc_ids, CHANGED_MIN)]
+        found.sort(key=lambda t: (-t[0], t[1], t[2]))
         chosen: list[Pair] = []
-        for score, i, j in self.candidates(plan_ids, doc_ids, CHANGED_MIN):
-            if i in self.plan_taken or j in self.doc_taken or self.gap_of_plan(i) != self.gap_of_doc(j):
+        for score, i, j in found:
+            if i in self.plan_taken or j in self.doc_taken:
                 continue
             pair = Pair("equal" if score == 1.0 and self.plan[i].key == self.doc[j].key else "changed", i, j, score)
             self._take(pair)
@@ -360,15 +312,28 @@ class _Matcher:
     def result(self) -> Alignment:
         """The finished alignment."""
         pairs = sorted(self.pairs.values(), key=lambda p: p.doc)
-        removed = [i for i, c in enumerate(self.plan) if c.key and i not in self.plan_taken]
-        found = {self.plan[i].key for i in self.plan_taken}
+        removed = self.free_plan()
+        free_doc = self.free_doc()
+        found = {self.plan[i].key for i in self.plan_taken} if free_doc else set()
         region = self.region()
         low, high = region if region else (0, -1)
         unmatched, repeated = [], []
-        for j, clause in enumerate(self.doc):
-            if clause.key and j not in self.doc_taken:
-                (repeated if clause.key in found and low <= j <= high else unmatched).append(j)
+        for j in free_doc:
+            (repeated if self.doc[j].key in found and low <= j <= high else unmatched).append(j)
         return Alignment(pairs, removed, unmatched, region, tuple(repeated))
+
+
+class _LooseKeys(dict):
+    """Loose keys of clauses by index, computed on first use: a gap with clauses on one
+    side only (a moved section, a lead) never needs them."""
+
+    def __init__(self, clauses: list[Clause]) -> None:
+        super().__init__()
+        self.clauses = clauses
+
+    def __missing__(self, index: int) -> str:
+        value = self[index] = loose(self.clauses[index].key)
+        return value
 
 
 def _grow(ps: list[int], ds: list[int], lo: dict[int, str], ld: dict[int, str],

@@ -13,16 +13,17 @@ from functools import lru_cache
 from diffing import align as align_module
 from diffing import figures as figures_module
 from diffing import inline as inline_module
+from diffing import relation as relation_module
 from diffing import segment as segment_module
 from diffing.align import Alignment, Pair, align, loose
 from diffing.figures import compare_figures, figures_of, may_change_figures
 from diffing.inline import inline_diff
 from diffing.model import Change, Clause, Comparison, FigureChange, Row
-from diffing.relation import MOST_OF_PLAN, Tally, decide, scores
-from diffing.segment import parse
+from diffing.relation import MOST_OF_PLAN, Tally, decide, scores, title_key
+from diffing.segment import Parsed, parse
 from diffing.textnorm import fold
 
-_NOT_HANZI = re.compile(r"[^\u4e00-\u9fff]+")
+_HANZI_RUN = re.compile(r"[\u4e00-\u9fff]+")
 
 
 def compare(plan: str, doc: str, *, plan_title: str = "", doc_title: str = "") -> Comparison:
@@ -33,7 +34,7 @@ def compare(plan: str, doc: str, *, plan_title: str = "", doc_title: str = "") -
     deterministic; parses are memoised, so comparing many documents with one plan
     parses the plan once.
     """
-    plan_clauses, doc_clauses = parse(plan).clauses, parse(doc).clauses
+    plan_clauses, doc_clauses = prepare(plan).clauses, parse(doc).clauses
     alignment = align(plan_clauses, doc_clauses)
     score = scores(plan_clauses, doc_clauses, alignment, plan_title or _first_line(plan))
     relation = decide(score, _tally(plan_clauses, alignment))
@@ -50,11 +51,28 @@ def compare(plan: str, doc: str, *, plan_title: str = "", doc_title: str = "") -
     )
 
 
+@lru_cache(maxsize=64)
+def prepare(plan: str) -> Parsed:
+    """Prepare a tracked plan once: clauses, folded keys, outline, title key, Chinese characters.
+
+    The plan is compared with many documents; ``compare`` calls this, so the plan's
+    own work is done once per plan text (memoised). A watcher may call it ahead of the
+    first document. Bigrams, loose keys and figures of plan clauses are memoised on
+    first use instead: computing them for every clause up front would cost more than
+    a whole comparison, and a document touches few of them.
+    """
+    parsed = parse(plan)
+    title_key(_first_line(plan))
+    _hanzi(plan)
+    return parsed
+
+
 def clear_caches() -> None:
     """Forget every memoised parse and key (benchmarks use it to time cold runs)."""
-    for module in (segment_module, align_module, inline_module, figures_module):
+    for module in (segment_module, align_module, inline_module, figures_module, relation_module):
         module.clear_caches()
-    _hanzi.cache_clear()
+    for cache in (_hanzi, _folded, _first_line, prepare):
+        cache.cache_clear()
 
 
 def _same_key(plan: str, doc: str, plan_clauses: list[Clause], doc_clauses: list[Clause],
@@ -81,16 +99,28 @@ def _same_words(plan: str, doc: str, changes: list[Change]) -> bool:
     """
     plan_hanzi = _hanzi(plan)
     for change in changes:
-        if change.doc_text and _NOT_HANZI.sub("", change.doc_text) not in plan_hanzi:
+        if change.doc_text and _hanzi_of(change.doc_text) not in plan_hanzi:
             return False
-    return _hanzi(doc) == plan_hanzi and fold(plan) == fold(doc)
+    return _hanzi(doc) == plan_hanzi and _folded(plan) == fold(doc)
+
+
+@lru_cache(maxsize=64)
+def _folded(plan: str) -> str:
+    """The plan's whole folded text (memoised: only needed when the Chinese characters agree)."""
+    return fold(plan)
 
 
 @lru_cache(maxsize=64)
 def _hanzi(text: str) -> str:
-    return _NOT_HANZI.sub("", text)
+    """The Chinese characters of ``text``, in order (memoised: the plan's is reused)."""
+    return _hanzi_of(text)
 
 
+def _hanzi_of(text: str) -> str:
+    return "".join(_HANZI_RUN.findall(text))
+
+
+@lru_cache(maxsize=64)
 def _first_line(text: str) -> str:
     return next((line.strip() for line in text.splitlines() if line.strip()), "")
 
@@ -101,11 +131,12 @@ def _holes(plan: list[Clause], alignment: Alignment) -> list[int]:
     A clause counts when a clause of its own section was found: a sentence dropped
     from a quoted section is a removal, a section the excerpt never took is not.
     """
-    found = [i for p in alignment.pairs for i in p.plan_ids]
-    if not found:
+    pairs = alignment.pairs
+    if not pairs or not alignment.removed:
         return []
-    low, high = min(found), max(found)
-    sections = {plan[i].section for i in found}
+    low = min(p.plan for p in pairs)
+    high = max(p.plan + p.plan_count for p in pairs) - 1
+    sections = {plan[i].section for p in pairs for i in range(p.plan, p.plan + p.plan_count)}
     return [i for i in alignment.removed if low < i < high and plan[i].section in sections]
 
 
@@ -120,6 +151,9 @@ def _tally(plan: list[Clause], alignment: Alignment) -> Tally:
     )
 
 
+_new = tuple.__new__  # builds a named tuple in C: most rows are equal clauses
+
+
 class _RowBuilder:
     """Side-by-side rows in document order, and the changes and figures they carry."""
 
@@ -128,7 +162,8 @@ class _RowBuilder:
         self.plan, self.doc, self.alignment, self.relation = plan, doc, alignment, relation
         self.partial = partial
         self.by_doc = {p.doc: p for p in alignment.pairs}
-        self.in_pair = {j for p in alignment.pairs for j in p.doc_ids}
+        # Later clauses of grouped pairs (a pair's first clause is in by_doc, which takes precedence).
+        self.in_pair = {j for p in alignment.pairs if p.doc_count > 1 for j in range(p.doc + 1, p.doc + p.doc_count)}
         self.repeated = set(alignment.repeated) if relation != "unrelated" else set()
         self.shown_removed = self._removed_to_show()
         self.outside_runs: list[list[int]] = []
@@ -150,14 +185,20 @@ class _RowBuilder:
         figures: list[FigureChange] = []
         pending = sorted(self.shown_removed)
         grouped = self.in_pair if self.relation != "unrelated" else set()
+        by_doc = self.by_doc if self.relation != "unrelated" else {}
+        plan = self.plan
         for j, clause in enumerate(self.doc):
-            if not clause.key or (j in grouped and j not in self.by_doc):
+            if not clause.key or (j in grouped and j not in by_doc):
                 continue
-            pair = self.by_doc.get(j) if self.relation != "unrelated" else None
+            pair = by_doc.get(j)
             if pair is not None:
-                if pair.kind != "moved":
+                if pending and pair.kind != "moved" and pending[0] < pair.plan:
                     pending = self._flush_removed(pending, pair.plan, rows, changes, figures)
-                self._pair_row(pair, rows, changes, figures)
+                if pair.kind == "equal" and pair.plan_count == pair.doc_count == 1:  # most rows: inline, cheap
+                    same = plan[pair.plan]
+                    rows.append(_new(Row, ("equal", same.section, same.text, clause.text, (), (pair.plan,), (j,))))
+                else:
+                    self._pair_row(pair, rows, changes, figures)
             elif j in self.repeated:
                 rows.append(Row("repeated", clause.section, None, clause.text, doc_ids=(j,)))
             elif self._reports_added(j):
@@ -192,11 +233,6 @@ class _RowBuilder:
         figures.extend(figures_of(clause.text, kind, clause.section))
 
     def _pair_row(self, pair: Pair, rows: list[Row], changes: list[Change], figures: list[FigureChange]) -> None:
-        if pair.kind == "equal" and pair.plan_count == pair.doc_count == 1:
-            clause = self.plan[pair.plan]
-            rows.append(Row("equal", clause.section, clause.text, self.doc[pair.doc].text, (),
-                            (pair.plan,), (pair.doc,)))
-            return
         plan_text = self._join(self.plan, pair.plan_ids)
         doc_text = self._join(self.doc, pair.doc_ids)
         section = self.plan[pair.plan].section

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from diffing.lexicon import COMPARATORS_AFTER, COMPARATORS_BEFORE, UNITS
 from diffing.model import FigureChange
-from diffing.textnorm import fold
+from diffing.textnorm import fold_char
 
 _CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9}
@@ -38,6 +38,7 @@ _CONTEXT = 12
 #: Characters without which no figure can change: digits, numerals, units, comparators.
 _FIGURE_CHARS = re.compile(r"[0-9０-９〇零一二两三四五六七八九十百千万亿%％‰年月底前家个项倍户所人名条类套款座台种部张件元吨天次处集于达超过近约逾突破累计以上下内左右余]")
 _WINDOW = 6
+_SPACES = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ def extract(key: str) -> list[Figure]:
     """The figures in a folded text, in reading order."""
     found: list[Figure] = []
     taken: list[tuple[int, int]] = []
-    for match in _DEADLINE.finditer(key):
+    for match in _DEADLINE.finditer(key) if "年" in key else ():  # every deadline has 年
         comparator = (match["pre"] or "") + "|" + (match["post"] or "")
         month = int(match["month"] or 0)
         found.append(Figure("deadline", match.group(), int(match["year"]) + month / 100, "年",
@@ -132,22 +133,36 @@ def _number_figure(key: str, match: re.Match[str], taken: list[tuple[int, int]])
 
 @lru_cache(maxsize=4096)
 def _char_key(char: str) -> str:
-    return fold(char)
+    return fold_char(char)
 
 
-def _read(text: str) -> tuple[str, list[int]]:
-    """``text`` folded character by character, with each folded character's source index."""
-    folded: list[str] = []
+#: Characters that fold to themselves one by one: Chinese characters and ASCII letters/digits.
+_NEEDS_FOLD = re.compile(r"[^\u4e00-\u9fff0-9A-Za-z]")
+
+
+def _fold_chars(text: str) -> str:
+    """``text`` folded character by character (Chinese and ASCII letters/digits stay as they are)."""
+    return _NEEDS_FOLD.sub(_fold_match, text)
+
+
+def _fold_match(match: re.Match[str]) -> str:
+    return _char_key(match.group())
+
+
+def _sources(text: str) -> list[int]:
+    """For each character of ``_fold_chars(text)``, the index of the character it came from.
+
+    Only needed when a figure was found (most clauses have none).
+    """
     where: list[int] = []
-    for index, char in enumerate(text):
-        if "\u4e00" <= char <= "\u9fff":  # Chinese characters fold to themselves
-            folded.append(char)
-            where.append(index)
-            continue
-        for piece in _char_key(char):
-            folded.append(piece)
-            where.append(index)
-    return "".join(folded), where
+    pos = 0
+    for match in _NEEDS_FOLD.finditer(text):
+        index = match.start()
+        where.extend(range(pos, index))
+        where.extend([index] * len(_char_key(match.group())))
+        pos = index + 1
+    where.extend(range(pos, len(text)))
+    return where
 
 
 @dataclass(frozen=True)
@@ -161,24 +176,33 @@ class Found:
 
 def locate(text: str) -> list[Found]:
     """The figures of display text, each with its original characters and context."""
-    folded, where = _read(text)
+    return list(_located(text))
+
+
+@lru_cache(maxsize=1024)
+def _located(text: str) -> tuple[Found, ...]:
+    """``locate``, memoised: a tracked plan's clauses are read once, not per document."""
+    figures = extract(_fold_chars(text))
+    if not figures:
+        return ()
+    where = _sources(text)
     found: list[Found] = []
-    for figure in extract(folded):
+    for figure in figures:
         start, end = where[figure.start], where[figure.end - 1] + 1
         found.append(Found(figure, text[start:end], _context(text, start, end)))
-    return found
+    return tuple(found)
 
 
 def _context(text: str, start: int, end: int) -> str:
     """A short excerpt of the original text around a figure, enough to say what it counts."""
     left, right = max(0, start - _CONTEXT), min(len(text), end + _CONTEXT)
-    excerpt = re.sub(r"\s+", " ", text[left:right].replace("*", "")).strip()
+    excerpt = _SPACES.sub(" ", text[left:right].replace("*", "")).strip()
     return f"{'…' if left > 0 else ''}{excerpt}{'…' if right < len(text) else ''}"
 
 
 def compare_figures(plan_text: str, doc_text: str, section: str = "") -> list[FigureChange]:
     """Changed, added and removed figures between a plan clause and its document clause."""
-    old, new = locate(plan_text), locate(doc_text)
+    old, new = _located(plan_text), _located(doc_text)
     changes: list[FigureChange] = []
     matcher = SequenceMatcher(None, [f.figure.signature for f in old], [f.figure.signature for f in new],
                               autojunk=False)
@@ -214,9 +238,10 @@ def figures_of(text: str, kind: str, section: str = "") -> list[FigureChange]:
     """Every figure of a clause that was wholly added or removed, as figure changes."""
     return [FigureChange(f.context, f.text if kind == "removed" else None,
                          f.text if kind == "added" else None, kind, section, f.figure.kind)
-            for f in locate(text)]
+            for f in _located(text)]
 
 
 def clear_caches() -> None:
     """Forget this module's memoised results (benchmarks time cold runs with it)."""
     _char_key.cache_clear()
+    _located.cache_clear()

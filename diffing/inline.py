@@ -14,21 +14,27 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 from diffing.lexicon import INLINE_WORDS
-from diffing.textnorm import fold
+from diffing.textnorm import fold, fold_char
 
 _LATIN = re.compile(r"[0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]+(?:[.,\uff0e][0-9\uff10-\uff19]+)*")
 _LONGEST = max(len(w) for w in INLINE_WORDS)
-_WORD_SIZES: dict[str, tuple[int, ...]] = {}
-for _word in INLINE_WORDS:
-    _WORD_SIZES[_word[0]] = tuple(sorted({*_WORD_SIZES.get(_word[0], ()), len(_word)}, reverse=True))
+#: One token: a Latin/number run, else the longest lexicon word here, else one character.
+_TOKEN = re.compile("|".join([_LATIN.pattern, *(re.escape(w) for w in sorted(INLINE_WORDS, key=len, reverse=True)),
+                              "."]), re.S)
 _ISLAND = 1  # equal runs up to this many key characters between edits are merged away
 
 Segment = tuple[str, str]
 
 
+#: Tokens made only of Chinese characters and ASCII letters/digits/.,: their own key.
+_SELF_KEYED = re.compile(r"[\u4e00-\u9fff0-9A-Za-z.,]+")
+
+
 @lru_cache(maxsize=65536)
 def _key(token: str) -> str:
-    return fold(token)
+    if len(token) == 1:
+        return fold_char(token)
+    return token if _SELF_KEYED.fullmatch(token) else fold(token)
 
 
 def _common_length(a: str, b: str, limit: int) -> int:
@@ -47,10 +53,7 @@ def tokenize(text: str) -> list[tuple[str, str]]:
     """``(key, text)`` tokens; formatting (spaces, bold marks) rides on the previous token."""
     tokens: list[tuple[str, str]] = []
     pending = ""
-    pos = 0
-    while pos < len(text):
-        end = _token_end(text, pos)
-        piece = text[pos:end]
+    for piece in _TOKEN.findall(text):
         key = _key(piece)
         if not key:
             if tokens:
@@ -60,20 +63,9 @@ def tokenize(text: str) -> list[tuple[str, str]]:
         else:
             tokens.append((key, pending + piece))
             pending = ""
-        pos = end
     if pending:
         tokens.append(("", pending))
     return tokens
-
-
-def _token_end(text: str, pos: int) -> int:
-    latin = _LATIN.match(text, pos)
-    if latin:
-        return latin.end()
-    for size in _WORD_SIZES.get(text[pos], ()):
-        if text[pos:pos + size] in INLINE_WORDS:
-            return pos + size
-    return pos + 1
 
 
 def inline_diff(plan: str, doc: str) -> list[Segment]:
@@ -134,19 +126,22 @@ def _absorb_islands(segments: list[Segment]) -> list[Segment]:
 def _coalesce(segments: list[Segment]) -> list[Segment]:
     """Join neighbouring runs of the same op; within an edit, deletions come first."""
     out: list[Segment] = []
-    edit: dict[str, str] = {"delete": "", "insert": ""}
-    for op, text in segments + [("equal", "")]:
-        if op != "equal":
-            edit[op] += text
-            continue
-        out.extend((kind, edit[kind]) for kind in ("delete", "insert") if edit[kind])
-        edit = {"delete": "", "insert": ""}
-        if not text:
-            continue
-        if out and out[-1][0] == "equal":
-            out[-1] = ("equal", out[-1][1] + text)
+    deleted = inserted = ""
+    for op, text in [*segments, ("equal", "")]:
+        if op == "delete":
+            deleted += text
+        elif op == "insert":
+            inserted += text
         else:
-            out.append(("equal", text))
+            if deleted:
+                out.append(("delete", deleted))
+            if inserted:
+                out.append(("insert", inserted))
+            deleted = inserted = ""
+            if text and out and out[-1][0] == "equal":
+                out[-1] = ("equal", out[-1][1] + text)
+            elif text:
+                out.append(("equal", text))
     return out
 
 

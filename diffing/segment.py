@@ -92,22 +92,34 @@ class _Outline:
     """The label stack while reading a document top to bottom."""
 
     def __init__(self) -> None:
-        self.stack: list[tuple[str, str]] = []
+        self.stack: tuple[tuple[str, str], ...] = ()
         self.headings: list[Heading] = []
         self.path = ""
 
     def enter(self, label: _Label, title: str) -> str:
         """Place a heading in the hierarchy and return its path."""
-        styles = [style for style, _ in self.stack]
-        if label.style in styles:
-            del self.stack[styles.index(label.style):]
-        else:
-            while self.stack and _RANK[self.stack[-1][0]] > _RANK[label.style]:
-                self.stack.pop()
-        self.stack.append((label.style, label.label))
-        self.path = "".join(label for _, label in self.stack)
-        self.headings.append(Heading(len(self.stack), label.label, title, self.path))
+        self.stack, self.path = _nest(self.stack, label.style, label.label)
+        self.headings.append(_heading(len(self.stack), label.label, title, self.path))
         return self.path
+
+
+@lru_cache(maxsize=4096)
+def _nest(stack: tuple[tuple[str, str], ...], style: str, label: str) -> tuple[tuple[tuple[str, str], ...], str]:
+    """The label stack and path after entering ``label`` (memoised: outlines repeat)."""
+    styles = [name for name, _ in stack]
+    if style in styles:
+        kept = list(stack[:styles.index(style)])
+    else:
+        kept = list(stack)
+        while kept and _RANK[kept[-1][0]] > _RANK[style]:
+            kept.pop()
+    kept.append((style, label))
+    return tuple(kept), "".join(text for _, text in kept)
+
+
+@lru_cache(maxsize=4096)
+def _heading(level: int, label: str, title: str, path: str) -> Heading:
+    return Heading(level, label, title, path)
 
 
 def _blocks(text: str) -> list[tuple[int, int]]:
@@ -121,7 +133,7 @@ def _blocks(text: str) -> list[tuple[int, int]]:
         if not body.strip():
             joinable = False
             continue
-        if joinable and blocks and find_label(body) is None:
+        if joinable and blocks and not _starts_with_label(body):
             blocks[-1] = (blocks[-1][0], end)
         else:
             blocks.append((start, end))
@@ -129,6 +141,12 @@ def _blocks(text: str) -> list[tuple[int, int]]:
     return blocks
 
 
+@lru_cache(maxsize=16384)
+def _starts_with_label(line: str) -> bool:
+    return find_label(line) is not None
+
+
+@lru_cache(maxsize=16384)
 def _continues(block: str) -> bool:
     """Whether a block looks hard-wrapped: long and not ending a sentence or a heading."""
     stripped = block.rstrip().rstrip(_CLOSERS)
@@ -245,14 +263,15 @@ def parse(text: str) -> Parsed:
     """
     outline = _Outline()
     found: list[Clause] = []
+    new = tuple.__new__  # builds the named tuple in C: a document has a clause per sentence
     for start, end in _blocks(text):
         for op in _block_ops(text[start:end]):
             if op[0] == "enter":
                 outline.enter(op[1], op[2])
                 continue
             _, first, last, key, heading = op
-            found.append(Clause(len(found), text[start + first:start + last], start + first, start + last,
-                                key, outline.path, heading))
+            found.append(new(Clause, (len(found), text[start + first:start + last], start + first, start + last,
+                                      key, outline.path, heading)))
     return Parsed(text, found, outline.headings)
 
 
@@ -274,5 +293,9 @@ def outline_dicts(text: str) -> list[dict]:
 def clear_caches() -> None:
     """Forget this module's memoised results (benchmarks time cold runs with it)."""
     parse.cache_clear()
+    _nest.cache_clear()
+    _heading.cache_clear()
+    _starts_with_label.cache_clear()
+    _continues.cache_clear()
     _block_ops.cache_clear()
     _key.cache_clear()

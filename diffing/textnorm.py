@@ -30,13 +30,33 @@ _SPACES = re.compile(r"\s+")
 _LAYOUT_SPACE = re.compile(r"(?<![A-Za-z]) | (?![A-Za-z])")
 
 
+#: Full-width ASCII (U+FF01–FF5E) and the ideographic space, mapped to what NFKC makes of
+#: them before NFKC runs: NFKC then finds most Chinese text already normalised and
+#: returns at once (its slow path costs more than the whole rest of folding).
+_WIDE_CHARS = {chr(code): chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)} | {"\u3000": " "}
+_WIDE = re.compile("[\uff01-\uff5e\u3000]")
+
+
+def _has_bold(text: str) -> bool:
+    """Whether ``_BOLD`` can match (a plain substring test, cheaper than the regex)."""
+    return "**" in text or "__" in text
+
+
 def _fold_once(text: str) -> str:
-    """One pass of the folding rules; ``fold`` repeats it until nothing changes."""
-    text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text))
+    """One pass of the folding rules; ``fold`` repeats it until nothing changes.
+
+    Each regex pass runs only when its target can occur: whitespace other than a plain
+    space makes a string non-printable, so printable text without " " has nothing to
+    collapse or remove.
+    """
+    text = _WIDE.sub(lambda m: _WIDE_CHARS[m.group()], _INVISIBLE.sub("", text))
+    text = unicodedata.normalize("NFKC", text)
     text = _VARIANT.sub(lambda m: _VARIANTS[m.group()], text)
-    text = _BOLD.sub("", text)
-    text = _SPACES.sub(" ", text)
-    return _LAYOUT_SPACE.sub("", text)
+    if _has_bold(text):
+        text = _BOLD.sub("", text)
+    if " " in text or not text.isprintable():
+        text = _LAYOUT_SPACE.sub("", _SPACES.sub(" ", text))
+    return text
 
 
 def fold(text: str) -> str:
@@ -50,10 +70,25 @@ def fold(text: str) -> str:
     """
     text = _fold_once(text)
     for _ in range(8):
-        if not (_BOLD.search(text) or not unicodedata.is_normalized("NFKC", text)):
+        if not (_has_bold(text) or not unicodedata.is_normalized("NFKC", text)):
             break
         text = _fold_once(text)
     return text
+
+
+#: Folded forms of the single characters policy text is made of besides Chinese and ASCII
+#: letters/digits (ASCII and general punctuation, CJK marks, full-width forms): a
+#: constant table built once at import, so per-character folding is a lookup.
+_CHAR_FOLDS = {char: fold(char) for block in ((0x20, 0x80), (0x2000, 0x2070), (0x3000, 0x3040), (0xFF00, 0xFFF0))
+               for char in map(chr, range(*block))}
+
+
+def fold_char(char: str) -> str:
+    """``fold`` of one character (a table lookup for the common ones)."""
+    if "\u4e00" <= char <= "\u9fff":  # Chinese characters fold to themselves
+        return char
+    folded = _CHAR_FOLDS.get(char)
+    return fold(char) if folded is None else folded
 
 
 def is_formatting(text: str) -> bool:
