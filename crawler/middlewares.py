@@ -31,7 +31,7 @@ from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
 from crawler.freshness import now_utc
-from crawler.urls import host_of
+from crawler.urls import host_of, port_of
 
 
 class RefusedHost(IgnoreRequest):
@@ -57,8 +57,20 @@ class HostGuardMiddleware:
         sources = [s for s in sources_for(request) if host in s.hosts]
         if not sources:
             raise RefusedHost(f"host {host or '?'} is not one of the source's hosts")
-        if not any(s.allow_private for s in sources) and is_private_host(host):
-            raise RefusedHost(f"{host} is a private/loopback address (set allow_private = true on the source)")
+        if is_private_host(host):
+            _check_private(request.url, host, sources)
+
+
+def _check_private(url: str, host: str, sources: list) -> None:
+    """A private host is reachable only by a source that allows it, and only on that
+    source's own port: ``allow_private`` on a loopback test site must not open every
+    other local service (scrapyd on :6800, the review page)."""
+    allowing = [s for s in sources if s.allow_private]
+    if not allowing:
+        raise RefusedHost(f"{host} is a private/loopback address (set allow_private = true on the source)")
+    port = port_of(url)
+    if not any(host_of(s.url) != host or port_of(s.url) == port for s in allowing):
+        raise RefusedHost(f"{host}:{port} is not the port of the source allowed to reach {host}")
 
 
 def is_private_host(host: str) -> bool:

@@ -56,6 +56,12 @@ def host_of(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
 
+def port_of(url: str) -> int:
+    """The port ``url`` connects to (the scheme's default when none is written)."""
+    parts = urlsplit(url)
+    return parts.port or (443 if parts.scheme == "https" else 80)
+
+
 #: Query parameters that carry credentials in feed URLs (self-hosted RSS bridges, API keys).
 SECRET_PARAMS = frozenset({"key", "token", "access_token", "secret", "password", "pass", "auth", "apikey",
                            "api_key", "sign", "signature", "k"})

@@ -42,6 +42,14 @@ def percent(value: float | None) -> str:
     return "–" if value is None else f"{value * 100:.0f}%"
 
 
+def web_url(value: str | None) -> str | None:
+    """``value`` when it is an http(s) URL, else None: page-supplied links (``javascript:``,
+    ``data:``, ``file:``) are shown as text, never made clickable."""
+    if value and value.strip().lower().startswith(("http://", "https://")):
+        return value.strip()
+    return None
+
+
 def when(value: str | None) -> str:
     """An ISO time for display in Beijing time: ``2026-01-07T02:00:00+00:00`` → ``2026-01-07 10:00``.
 
@@ -98,7 +106,7 @@ def make_templates() -> Jinja2Templates:
     env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True,
                       trim_blocks=True, lstrip_blocks=True)
     env.filters.update(percent=percent, when=when, relation=relation_label, priority=priority_label,
-                       snippet=snippet, paragraphs=paragraphs)
+                       snippet=snippet, paragraphs=paragraphs, web_url=web_url)
     env.globals.update(with_query=with_query, escape=escape, url_for=url_for)
     return Jinja2Templates(env=env)
 
