@@ -1,92 +1,35 @@
-"""Archive: the one API over the SQLite file (OWNED BY THE STORE WORK; signatures are the contract).
+"""Archive: the one API over the SQLite file; every other layer goes through it.
 
-Every other layer goes through these methods; none writes SQL of its own.
+None of ours writes SQL against the archive: the crawler saves documents,
+comparisons and alerts here; the scheduler drains the outbox; the web page and
+the CLI read and search. The methods live in small mixins by job:
+
+- :mod:`store.documents` save / get / history / known_document / touch
+- :mod:`store.plans`     tracked plans and comparisons
+- :mod:`store.outbox`    alerts and per-channel delivery
+- :mod:`store.runs`      sources, crawl runs, stats
+- :mod:`store.search`    exact Chinese full-text search
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from store.documents import DocumentsMixin, SaveResult
+from store.errors import ArchiveError, SearchError
+from store.outbox import OutboxMixin
+from store.plans import PlanResult, PlansMixin
+from store.runs import RunsMixin
+from store.search import SearchMixin, SearchPage
 
-from store.model import Document
-
-
-@dataclass(frozen=True)
-class SaveResult:
-    """What ``Archive.save`` did: outcome is new | new_version | unchanged | status_changed."""
-
-    outcome: str
-    document_id: int
-    version_id: int | None
+__all__ = ["Archive", "ArchiveError", "PlanResult", "SaveResult", "SearchError", "SearchPage"]
 
 
-@dataclass(frozen=True)
-class PlanResult:
-    """What ``Archive.track_plan`` did."""
+class Archive(DocumentsMixin, PlansMixin, OutboxMixin, RunsMixin, SearchMixin):
+    """A policywatch archive in one SQLite file (WAL, foreign keys, migrations on open).
 
-    plan_id: int
-    plan_version_id: int
-    created_version: bool
+    ``Archive(path, timeout=30.0)`` opens or creates the file; use it as a context
+    manager or call :meth:`close`. ``archive.db`` is the sqlite_utils.Database
+    (read-only use). Raises :class:`ArchiveError` with a one-line message for a
+    file that is not an archive and for bad input.
+    """
 
-
-class Archive:
-    """A policywatch archive in one SQLite file (WAL, foreign keys, migrations on open)."""
-
-    def __init__(self, path: str | Path, *, timeout: float = 30.0) -> None:
-        raise NotImplementedError
-
-    def close(self) -> None:
-        raise NotImplementedError
-
-    # sources and crawl runs
-    def upsert_source(self, name: str, kind: str, url: str, **meta: Any) -> None:
-        raise NotImplementedError
-
-    def start_run(self, source: str | None) -> int:
-        raise NotImplementedError
-
-    def finish_run(self, run_id: int, counts: dict[str, int], errors: list[str]) -> None:
-        raise NotImplementedError
-
-    def last_run(self, source: str) -> dict[str, Any] | None:
-        raise NotImplementedError
-
-    # documents and versions
-    def save(self, doc: Document, *, source: str | None = None) -> SaveResult:
-        raise NotImplementedError
-
-    def get(self, document_id: int) -> dict[str, Any] | None:
-        raise NotImplementedError
-
-    def get_version(self, version_id: int) -> dict[str, Any] | None:
-        raise NotImplementedError
-
-    def find_document(self, url: str) -> dict[str, Any] | None:
-        raise NotImplementedError
-
-    def history(self, url_or_id: str | int) -> list[dict[str, Any]]:
-        raise NotImplementedError
-
-    # tracked plans
-    def track_plan(self, name: str, doc: Document) -> PlanResult:
-        raise NotImplementedError
-
-    def plans(self) -> list[dict[str, Any]]:
-        raise NotImplementedError
-
-    def plan(self, name_or_id: str | int) -> dict[str, Any] | None:
-        raise NotImplementedError
-
-    # comparisons
-    def save_comparison(self, version_id: int, plan_version_id: int, comparison: dict[str, Any]) -> int:
-        raise NotImplementedError
-
-    def comparisons(self, *, version_id: int | None = None, document_id: int | None = None,
-                    plan_id: int | None = None) -> list[dict[str, Any]]:
-        raise NotImplementedError
-
-    # alert outbox
-    def enqueue_alert(self, *, group_key: str, priority: str, plan_id: int, document_id: int,
-                      version_id: int, comparison_id: int, relation: str, title: str,
-                      summary: dict[str, Any]) -> tuple[int, bool]:
-        raise NotImplementedError
+    def __enter__(self) -> Archive:
+        return self

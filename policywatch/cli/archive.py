@@ -1,3 +1,193 @@
-"""CLI commands for this area (filled in by its owner)."""
+"""Archive commands: track, search, show, history, export.
 
-COMMANDS: list = []
+Thin wrappers in the sqlite-utils style: open the archive named by ``--db``,
+call one Archive method, print the result; archive and normaliser errors become
+one-line messages with exit status 2.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+
+from policywatch.cli.archive_output import (
+    EXPORT_FIELDS,
+    SEARCH_FIELDS,
+    print_document,
+    print_history,
+    print_search_table,
+    write_csv,
+    write_json_array,
+)
+from policywatch.cli.common import CliError, db_path
+from store.archive import Archive
+from store.errors import ArchiveError
+
+
+@contextmanager
+def opened(ctx: click.Context) -> Iterator[Archive]:
+    """The archive chosen by --db, with ArchiveError turned into CliError."""
+    try:
+        with Archive(db_path(ctx)) as archive:
+            yield archive
+    except ArchiveError as exc:
+        raise CliError(str(exc)) from exc
+
+
+def filter_options(command: Callable) -> Callable:
+    """The filters shared by search and export."""
+    options = [
+        click.option("--source", help="Only documents from this source (name in sources.toml)."),
+        click.option("--account", help="Only documents by this account or issuing body (exact)."),
+        click.option("--since", metavar="DATE", help="Published on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD)."),
+        click.option("--until", metavar="DATE", help="Published on or before DATE."),
+        click.option("--relation", help="Only documents whose comparison with a plan gave this relation "
+                                        "(identical, repost, altered_repost, revision, excerpt, interpretation…)."),
+        click.option("--plan", help="Only documents compared with this tracked plan (name or id)."),
+        click.option("--status", type=click.Choice(["ok", "deleted", "blocked", "unavailable"]),
+                     help="Only documents with this status."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _filters(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The filter options out of a command's keyword arguments."""
+    names = ("source", "account", "since", "until", "relation", "plan", "status")
+    return {name: kwargs[name] for name in names if kwargs.get(name) is not None}
+
+
+@click.command()
+@click.argument("path", required=False)
+@click.option("--name", help="The plan's name (how alerts and filters refer to it).")
+@click.option("--list", "list_plans", is_flag=True, help="List the tracked plans instead.")
+@click.pass_context
+def track(ctx: click.Context, path: str | None, name: str | None, list_plans: bool) -> None:
+    """Track an action plan: PATH (file or URL) is normalised and stored as plan NAME.
+
+    Tracking the same name again with a changed text records the plan's next version.
+
+    \b
+    policywatch track seeds/000_9b394f8deb7d7ec6.txt --name 工业互联网和人工智能融合赋能行动方案
+    policywatch track --list
+    """
+    if list_plans:
+        with opened(ctx) as archive:
+            for plan in archive.plans():
+                click.echo(f"{plan['id']}\t{plan['name']}\tv{plan['version_count']}\t{plan['title']}")
+        return
+    if not path or not name:
+        raise CliError("track needs PATH and --name NAME (or --list)")
+    from crawler.normalise import NormaliseError, load
+
+    try:
+        document = load(path)
+    except NormaliseError as exc:
+        raise CliError(str(exc)) from exc
+    with opened(ctx) as archive:
+        result = archive.track_plan(name, document)
+        plan = archive.plan(result.plan_id)
+    assert plan is not None
+    what = "new version" if result.created_version else "unchanged"
+    click.echo(f"plan {plan['name']!r} (id {result.plan_id}): {what}, version {plan['version_count']} "
+               f"(plan_version_id {result.plan_version_id}) — {plan['title']}")
+
+
+@click.command()
+@click.argument("query")
+@filter_options
+@click.option("--limit", type=click.IntRange(min=0), default=20, show_default=True,
+              help="Documents to show; 0 shows all.")
+@click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip this many documents first.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.option("--sql", "show_sql", is_flag=True, help="Print the SQL to run this search in sqlite-utils or Datasette.")
+@click.pass_context
+def search(ctx: click.Context, query: str, limit: int, offset: int, fmt: str, show_sql: bool,
+           **kwargs: Any) -> None:
+    """Find documents whose current title or text contains QUERY, exactly (算力, 5G, 不少于50000家).
+
+    Full/half-width, case and spaces next to Chinese do not matter. Matches are
+    marked [[like this]] in JSON and CSV snippets.
+
+    \b
+    policywatch search 算力 --since 2026-03-01
+    policywatch search 工业互联网 --relation altered_repost --format json
+    """
+    with opened(ctx) as archive:
+        if show_sql:
+            sql, expression = archive.search_sql(query)
+            click.echo(f"{sql}\n-- :q = {expression}")
+            return
+        if limit == 0:
+            limit = archive.search(query, limit=0, **_filters(kwargs)).total
+        page = archive.search(query, limit=limit, offset=offset, **_filters(kwargs))
+    if fmt == "json":
+        write_json_array({k: hit[k] for k in SEARCH_FIELDS} for hit in page.hits)
+    elif fmt == "csv":
+        write_csv(SEARCH_FIELDS, page.hits)
+    else:
+        print_search_table(page.hits, page.total, offset)
+
+
+@click.command()
+@click.argument("document_id")
+@click.option("--version", "seq", type=int, help="Show this version number (1 = first) instead of the latest.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_context
+def show(ctx: click.Context, document_id: str, seq: int | None, fmt: str) -> None:
+    """Show a document (by id or URL): its metadata, status, comparisons and text."""
+    with opened(ctx) as archive:
+        document = archive.resolve_document(document_id)
+        if document is None:
+            raise CliError(f"no document {document_id} in the archive")
+        document = archive.get(document["id"])
+        assert document is not None
+        if seq is not None:
+            versions = {v["seq"]: v for v in archive.history(document["id"])}
+            if seq not in versions:
+                raise CliError(f"document {document['id']} has no version {seq} (it has {len(versions)})")
+            document["version"] = versions[seq]
+        document["comparisons"] = archive.comparisons(version_id=(document["version"] or {}).get("id", -1))
+        document["events"] = archive.events(document["id"])
+    print_document(document, fmt)
+
+
+@click.command()
+@click.argument("url_or_id")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.pass_context
+def history(ctx: click.Context, url_or_id: str, fmt: str) -> None:
+    """List every version of a document (by URL or id), oldest first, with status changes."""
+    with opened(ctx) as archive:
+        document = archive.resolve_document(url_or_id)
+        if document is None:
+            raise CliError(f"no document {url_or_id} in the archive")
+        versions = archive.history(document["id"])
+        events = archive.events(document["id"])
+    print_history(document, versions, events, fmt)
+
+
+@click.command()
+@filter_options
+@click.option("--query", "query", help="Only documents whose text contains this (as in search).")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
+@click.pass_context
+def export(ctx: click.Context, query: str | None, fmt: str, **kwargs: Any) -> None:
+    """Export documents (current version, full text) as a JSON array or CSV, streamed.
+
+    \b
+    policywatch export --since 2026-01-01 --format csv > documents.csv
+    policywatch export --query 算力 --relation altered_repost > altered.json
+    """
+    with opened(ctx) as archive:
+        rows = archive.documents(query=query, **_filters(kwargs))
+        if fmt == "csv":
+            write_csv(EXPORT_FIELDS, rows)
+        else:
+            write_json_array(rows)
+
+
+COMMANDS = [track, search, show, history, export]

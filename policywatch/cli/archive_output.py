@@ -1,0 +1,112 @@
+"""How the archive commands print: tables for people, JSON and CSV for programs.
+
+JSON arrays and CSV are streamed row by row, so exporting a large archive
+never holds it in memory.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterable
+from typing import Any
+
+import click
+
+#: Keys of ``policywatch search --format json`` objects (the issue's contract first).
+SEARCH_FIELDS = ("id", "title", "url", "account", "published_at", "snippet", "score", "source", "status")
+#: Columns of ``policywatch export --format csv``.
+EXPORT_FIELDS = (
+    "id", "url", "canonical_url", "source", "kind", "status", "title", "account", "author", "doc_number",
+    "published_at", "fetched_at", "first_seen", "last_seen", "version_count", "version_id", "origin",
+    "origin_url", "repost_from", "content_hash", "lead", "body",
+)
+
+
+def write_json_array(rows: Iterable[dict[str, Any]]) -> None:
+    """Print a JSON array, one object per line, without building the list first."""
+    click.echo("[", nl=False)
+    for index, row in enumerate(rows):
+        click.echo(("," if index else "") + "\n" + json.dumps(row, ensure_ascii=False), nl=False)
+    click.echo("\n]")
+
+
+def write_csv(fields: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> None:
+    """Print CSV with a header row; missing keys are empty, lists become JSON."""
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(fields)
+    for row in rows:
+        writer.writerow([_cell(row.get(name)) for name in fields])
+    sys.stdout.flush()
+
+
+def _cell(value: Any) -> Any:
+    """A CSV cell: JSON for lists/dicts, empty for None."""
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return "" if value is None else value
+
+
+def _highlighted(parts: list[list[Any]]) -> str:
+    """A snippet with its matches in bold (plain text when not on a terminal)."""
+    return "".join(click.style(text, bold=True, underline=True) if hit else text for text, hit in parts)
+
+
+def print_search_table(hits: list[dict[str, Any]], total: int, offset: int) -> None:
+    """One block per hit (id, date, account, title, snippet) and a count line on stderr."""
+    for hit in hits:
+        date = (hit["published_at"] or "")[:10] or "-"
+        click.echo(f"{hit['id']:>7}  {date}  {hit['account'] or '-'}  {hit['title'] or '(no title)'}")
+        click.echo(f"         {_highlighted(hit['snippet_parts'])}")
+        click.echo(f"         {hit['url']}")
+    shown = f"{offset + 1}–{offset + len(hits)}" if hits else "0"
+    click.echo(f"{shown} of {total} documents", err=True)
+
+
+def print_document(document: dict[str, Any], fmt: str) -> None:
+    """A document as text (metadata, comparisons, then its text) or as one JSON object."""
+    if fmt == "json":
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        return
+    version = document.get("version") or {}
+    lines = [
+        f"id:          {document['id']}",
+        f"url:         {document['url']}",
+        f"status:      {document['status']}",
+        f"source:      {document['source'] or '-'}",
+        f"title:       {version.get('title') or '-'}",
+        f"account:     {version.get('account') or '-'}",
+        f"published:   {version.get('published_at') or '-'}",
+        f"version:     {version.get('seq', '-')} of {document['version_count']}"
+        f" (first seen {document['first_seen']}, last seen {document['last_seen']})",
+    ]
+    lines += [f"event:       {event['at']} {event['old_status'] or 'new'} → {event['new_status']}"
+              for event in document.get("events", [])]
+    lines += [f"compared:    {c['plan_name']} v{c['plan_version_seq']}: {c['relation']}"
+              f" (similarity {_score(c['similarity'])}, coverage {_score(c['coverage'])})"
+              for c in document.get("comparisons", [])]
+    click.echo("\n".join(lines))
+    for part in (version.get("lead"), version.get("body")):
+        if part:
+            click.echo("\n" + part)
+
+
+def _score(value: float | None) -> str:
+    """A 0–1 score as a percentage, or '-'."""
+    return "-" if value is None else f"{value:.0%}"
+
+
+def print_history(document: dict[str, Any], versions: list[dict[str, Any]], events: list[dict[str, Any]],
+                  fmt: str) -> None:
+    """The versions of a document (and its status changes) as a table or JSON."""
+    if fmt == "json":
+        click.echo(json.dumps({"document": document, "versions": versions, "events": events},
+                              ensure_ascii=False, indent=2))
+        return
+    click.echo(f"document {document['id']}  {document['url']}  status {document['status']}")
+    for version in versions:
+        seen = version["fetched_at"] or version["created_at"]
+        click.echo(f"  v{version['seq']:<3} id {version['id']:<7} {seen}  {version['content_hash'][:12]}"
+                   f"  {version['title'] or '(no title)'}")
+    for event in events:
+        click.echo(f"  status {event['at']}: {event['old_status'] or 'new'} → {event['new_status']}")

@@ -1,0 +1,216 @@
+"""Documents and their versions: save (versioning by content hash), get, history.
+
+A *document* is one logical page, keyed by its canonical URL (or URL). A *version*
+is one distinct text of it; re-fetching the same text only moves ``last_seen``. A
+page that disappears (deleted / blocked / unavailable) changes the document's
+status and keeps its last text. Each version and its full-text row are written in
+the same transaction, so no crash can leave one without the other.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from store.base import ArchiveBase, dumps, now
+from store.errors import ArchiveError
+from store.model import STATUSES, Document
+from store.searchindex import facets, index_row, reindex
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_VERSION_COLUMNS = (
+    "document_id", "seq", "content_hash", "created_at", "kind", "status", "url", "canonical_url",
+    "source", "title", "account", "author", "doc_number", "published_at", "published_date",
+    "fetched_at", "origin", "origin_url", "repost_from", "original", "lead", "body", "outline",
+    "images", "attachments", "meta",
+)
+_INSERT_VERSION = (f"INSERT INTO versions ({', '.join(_VERSION_COLUMNS)}) "
+                   f"VALUES ({', '.join('?' * len(_VERSION_COLUMNS))})")
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What ``Archive.save`` did: outcome is new | new_version | unchanged | status_changed."""
+
+    outcome: str
+    document_id: int
+    version_id: int | None
+
+
+def content_hash(doc: Document) -> str:
+    """The document's own hash, or (if the normaliser left it empty) one of its raw text."""
+    if doc.content_hash:
+        return doc.content_hash
+    return hashlib.sha256("\n\n".join((doc.title, doc.lead, doc.body)).encode()).hexdigest()
+
+
+def version_text(version: dict[str, Any]) -> str:
+    """Lead and body of a stored version, joined as ``Document.text`` joins them."""
+    return "\n\n".join(part for part in (version.get("lead"), version.get("body")) if part)
+
+
+def _version_values(doc: Document, document_id: int, seq: int, source: str | None) -> tuple:
+    """The versions row for ``doc`` in ``_VERSION_COLUMNS`` order."""
+    published = doc.published_at or None
+    return (
+        document_id, seq, content_hash(doc), now(), doc.kind, doc.status, doc.url, doc.canonical_url,
+        source, doc.title, doc.account, doc.author, doc.doc_number, published,
+        published[:10] if published and _DATE.match(published) else None,
+        doc.fetched_at, doc.origin, doc.origin_url, doc.repost_from, int(bool(doc.original)),
+        doc.lead, doc.body, dumps(doc.outline), dumps(doc.images), dumps(doc.attachments),
+        dumps(doc.meta),
+    )
+
+
+def _key(doc: Document) -> str:
+    """The document key (canonical URL, else URL), or a clear error."""
+    key = doc.canonical_url or doc.url
+    if not key:
+        raise ArchiveError("cannot save a document without url or canonical_url")
+    if doc.status not in STATUSES:
+        raise ArchiveError(f"unknown document status {doc.status!r} (expected one of {', '.join(STATUSES)})")
+    return key
+
+
+class DocumentsMixin(ArchiveBase):
+    """save / get / history and the crawler's incremental look-ups."""
+
+    def save(self, doc: Document, *, source: str | None = None) -> SaveResult:
+        """Store ``doc`` atomically; see :class:`SaveResult` for the outcomes."""
+        key = _key(doc)
+        with self.write() as conn:
+            return self._save(conn, key, doc, source or doc.source)
+
+    def save_many(self, docs: list[Document], *, source: str | None = None) -> list[SaveResult]:
+        """Save several documents in one transaction (bulk import; same rules as save)."""
+        keyed = [(_key(doc), doc) for doc in docs]
+        with self.write() as conn:
+            return [self._save(conn, key, doc, source or doc.source) for key, doc in keyed]
+
+    def _save(self, conn: sqlite3.Connection, key: str, doc: Document, source: str | None) -> SaveResult:
+        """The body of save, inside the caller's transaction."""
+        seen = doc.fetched_at or now()
+        found = conn.execute(
+            "SELECT d.id, d.status, d.latest_version_id, d.version_count, v.content_hash FROM documents d "
+            "LEFT JOIN versions v ON v.id = d.latest_version_id WHERE d.key = ?", (key,)).fetchone()
+        if found is None:
+            document_id = conn.execute(
+                "INSERT INTO documents (key, url, canonical_url, source, kind, status, first_seen, last_seen,"
+                " last_checked, version_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+                (key, doc.url, doc.canonical_url, source, doc.kind, doc.status, seen, seen, seen)).lastrowid
+            if doc.status != "ok":
+                self._status_event(conn, document_id, None, doc.status, None)
+                return SaveResult("status_changed", document_id, None)
+            version_id = self._add_version(conn, document_id, 1, doc, source, seen, fresh=True)
+            return SaveResult("new", document_id, version_id)
+        document_id, old_status, latest_id, count, latest_hash = found
+        if doc.status != "ok" or latest_hash == content_hash(doc):
+            if doc.url:
+                conn.execute("UPDATE documents SET url = ? WHERE id = ?", (doc.url, document_id))
+            return self._same_text(conn, document_id, old_status, doc.status, latest_id, seen)
+        version_id = self._add_version(conn, document_id, count + 1, doc, source, seen)
+        if old_status != "ok":
+            self._status_event(conn, document_id, old_status, "ok", version_id)
+        return SaveResult("new_version" if count else "new", document_id, version_id)
+
+    def _same_text(self, conn: sqlite3.Connection, document_id: int, old: str, new: str,
+                   latest_id: int | None, seen: str) -> SaveResult:
+        """A re-fetch with no new text: touch, or record a status change keeping the text."""
+        if old == new:
+            conn.execute("UPDATE documents SET last_seen = ?, last_checked = ? WHERE id = ?",
+                         (seen, now(), document_id))
+            return SaveResult("unchanged", document_id, latest_id)
+        self._status_event(conn, document_id, old, new, latest_id)
+        conn.execute("UPDATE documents SET status = ?, status_changed_at = ?, last_seen = ?, last_checked = ?"
+                     " WHERE id = ?", (new, now(), seen, now(), document_id))
+        reindex(conn, document_id)
+        return SaveResult("status_changed", document_id, latest_id)
+
+    def _add_version(self, conn: sqlite3.Connection, document_id: int, seq: int, doc: Document,
+                     source: str | None, seen: str, *, fresh: bool = False) -> int:
+        """Insert a version, point the document at it, and index it in place of the previous one."""
+        values = _version_values(doc, document_id, seq, source)
+        version_id = conn.execute(_INSERT_VERSION, values).lastrowid
+        indexed: tuple = ()
+        if fresh:  # a document created by this save: nothing to replace, no comparisons yet
+            facet_text = facets(source=source, account=doc.account, status="ok", compared=[],
+                                published_date=values[_VERSION_COLUMNS.index("published_date")])
+            index_row(conn, document_id, doc.title, doc.text, facet_text)
+            indexed = (version_id, facet_text)
+        conn.execute(
+            "UPDATE documents SET latest_version_id = ?, version_count = ?, status = 'ok', url = ?,"
+            " source = coalesce(?, source), kind = ?, last_seen = ?, last_checked = ?"
+            f"{', indexed_version_id = ?, search_facets = ?' if indexed else ''} WHERE id = ?",
+            (version_id, seq, doc.url or doc.canonical_url, source, doc.kind, seen, now(), *indexed, document_id))
+        if not fresh:
+            reindex(conn, document_id)
+        return version_id
+
+    @staticmethod
+    def _status_event(conn: sqlite3.Connection, document_id: int, old: str | None, new: str,
+                      version_id: int | None) -> None:
+        """Record that a document's status changed (kept in document_events)."""
+        conn.execute("INSERT INTO document_events (document_id, at, old_status, new_status, version_id)"
+                     " VALUES (?, ?, ?, ?, ?)", (document_id, now(), old, new, version_id))
+
+    def get(self, document_id: int) -> dict[str, Any] | None:
+        """The document row with ``version`` (latest version's fields, or None)."""
+        document = self.row("SELECT * FROM documents WHERE id = ?", (document_id,))
+        if document is not None:
+            latest = document["latest_version_id"]
+            document["version"] = self.get_version(latest) if latest else None
+        return document
+
+    def get_version(self, version_id: int) -> dict[str, Any] | None:
+        """One stored version: Document fields (``Document.from_dict`` accepts it) plus ids."""
+        version = self.row("SELECT * FROM versions WHERE id = ?", (version_id,))
+        if version is not None:
+            version["original"] = bool(version["original"])
+        return version
+
+    def find_document(self, url: str) -> dict[str, Any] | None:
+        """The document whose key, URL or canonical URL is ``url``."""
+        return self.row(
+            "SELECT * FROM documents WHERE key = ?1 OR url = ?1 OR canonical_url = ?1 "
+            "ORDER BY key = ?1 DESC, id LIMIT 1", (url,))
+
+    def resolve_document(self, url_or_id: str | int) -> dict[str, Any] | None:
+        """A document by id (int or digits) or by URL."""
+        if isinstance(url_or_id, int) or str(url_or_id).isdigit():
+            return self.row("SELECT * FROM documents WHERE id = ?", (int(url_or_id),))
+        return self.find_document(str(url_or_id))
+
+    def history(self, url_or_id: str | int) -> list[dict[str, Any]]:
+        """Every version of a document, oldest first (empty when unknown)."""
+        document = self.resolve_document(url_or_id)
+        if document is None:
+            return []
+        versions = self.rows("SELECT * FROM versions WHERE document_id = ? ORDER BY seq", (document["id"],))
+        for version in versions:
+            version["original"] = bool(version["original"])
+        return versions
+
+    def events(self, document_id: int) -> list[dict[str, Any]]:
+        """The document's status changes (deleted, blocked, back online), oldest first."""
+        return self.rows("SELECT * FROM document_events WHERE document_id = ? ORDER BY id", (document_id,))
+
+    def known_document(self, url: str) -> dict[str, Any] | None:
+        """Cheap look-up for incremental crawls: id, status, times, validators, latest hash."""
+        return self.row(
+            "SELECT d.id, d.key, d.url, d.status, d.first_seen, d.last_seen, d.last_checked, d.etag,"
+            " d.last_modified, d.latest_version_id, v.content_hash FROM documents d"
+            " LEFT JOIN versions v ON v.id = d.latest_version_id"
+            " WHERE d.key = ?1 OR d.url = ?1 OR d.canonical_url = ?1 ORDER BY d.key = ?1 DESC LIMIT 1", (url,))
+
+    def touch(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> None:
+        """Mark a document re-checked (e.g. HTTP 304) and keep its validators; unknown URL: no-op."""
+        found = self.known_document(url)
+        if found is None:
+            return
+        with self.write() as conn:
+            conn.execute(
+                "UPDATE documents SET last_checked = ?, etag = coalesce(?, etag),"
+                " last_modified = coalesce(?, last_modified) WHERE id = ?",
+                (now(), etag, last_modified, found["id"]))

@@ -1,0 +1,124 @@
+"""Search and export filters, as index terms (search) and as SQL (export).
+
+Both forms select the same documents: source, account, status, publication
+date range of the current version, and the relation/plan of its comparisons.
+"""
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from store.errors import SearchError
+from store.model import STATUSES
+from store.searchindex import date_cover, token
+
+_DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+
+
+def bound(value: str | None, name: str, *, end: bool) -> date | None:
+    """A YYYY, YYYY-MM or YYYY-MM-DD bound as a date (the period's last day when ``end``)."""
+    if value is None or not str(value).strip():
+        return None
+    found = _DATE.fullmatch(str(value).strip())
+    try:
+        if not found:
+            raise ValueError(value)
+        year, month, day = (int(part) if part else None for part in found.groups())
+        if month is None:
+            return date(year, 12, 31) if end else date(year, 1, 1)
+        if day is None:
+            following = date(year + month // 12, month % 12 + 1, 1) if end else None
+            return date.fromordinal(following.toordinal() - 1) if following else date(year, month, 1)
+        return date(year, month, day)
+    except ValueError:
+        raise SearchError(f"--{name} must be a date like 2026-03-01 (got {value!r})") from None
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Search filters; every one given must hold for a document to match."""
+
+    source: str | None = None
+    account: str | None = None
+    since: str | None = None
+    until: str | None = None
+    relation: str | None = None
+    plan: str | int | None = None
+    status: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.status is not None and self.status not in STATUSES:
+            raise SearchError(f"unknown status {self.status!r} (expected one of {', '.join(STATUSES)})")
+        self.dates()
+
+    def dates(self) -> tuple[date | None, date | None]:
+        """The since/until bounds as dates (validated)."""
+        return bound(self.since, "since", end=False), bound(self.until, "until", end=True)
+
+    def terms(self, conn: sqlite3.Connection) -> list[str] | None:
+        """FTS5 terms on the ``facets`` column, ANDed with the query; None if nothing can match."""
+        terms = [f'facets : "{token(kind, value)}"' for kind, value in
+                 (("s", self.source), ("a", self.account), ("t", self.status)) if value is not None]
+        if self.relation is not None or self.plan is not None:
+            compared = self._compared_token(conn)
+            if compared is None:
+                return None
+            terms.append(f'facets : "{compared}"')
+        since, until = self.dates()
+        if since or until:
+            cover = _cover(conn, since, until)
+            if not cover:
+                return None
+            terms.append("facets : (" + " OR ".join(f'"{t}"' for t in cover) + ")")
+        return terms
+
+    def _compared_token(self, conn: sqlite3.Connection) -> str | None:
+        """The facet token for the relation/plan filter; None for an unknown plan."""
+        if self.plan is None:
+            return token("r", str(self.relation))
+        plan = str(self.plan)
+        found = conn.execute("SELECT id FROM plans WHERE name = ? OR (? GLOB '[0-9]*' AND id = ?)"
+                             " ORDER BY name = ? DESC LIMIT 1", (plan, plan, plan, plan)).fetchone()
+        if found is None:
+            return None
+        return f"p{found[0]}" if self.relation is None else token("r", f"{found[0]}:{self.relation}")
+
+    def sql(self) -> tuple[str, list[Any]]:
+        """WHERE conditions over documents ``d`` and their current version ``v``, with parameters."""
+        since, until = self.dates()
+        where, params = [], []
+        for clause, value in (("d.source = ?", self.source), ("v.account = ?", self.account),
+                              ("d.status = ?", self.status),
+                              ("v.published_date >= ?", since.isoformat() if since else None),
+                              ("v.published_date <= ?", until.isoformat() if until else None)):
+            if value is not None:
+                where.append(clause)
+                params.append(value)
+        if self.relation is not None or self.plan is not None:
+            clause = "EXISTS (SELECT 1 FROM comparisons c JOIN plans p ON p.id = c.plan_id WHERE c.version_id = v.id"
+            if self.relation is not None:
+                clause += " AND c.relation = ?"
+                params.append(self.relation)
+            if self.plan is not None:
+                clause += " AND (p.name = ? OR p.id = ?)"
+                params += [str(self.plan), int(self.plan) if str(self.plan).isdigit() else -1]
+            where.append(clause + ")")
+        return " AND ".join(where), params
+
+
+def _cover(conn: sqlite3.Connection, since: date | None, until: date | None) -> list[str]:
+    """Date tokens for since..until, open ends clamped to the archive's publication dates."""
+    low, high = conn.execute(
+        "SELECT min(published_date), max(published_date) FROM versions WHERE published_date IS NOT NULL").fetchone()
+    if low is None:
+        return []
+    try:
+        low_day, high_day = date.fromisoformat(low), date.fromisoformat(high)
+    except ValueError:
+        return []
+    since = max(since, low_day) if since else low_day
+    until = min(until, high_day) if until else high_day
+    return date_cover(since, until) if since <= until else []

@@ -1,0 +1,259 @@
+"""Exact Chinese full-text search over the current text of every document.
+
+The index (see :mod:`store.textindex`) turns any query into an FTS5 phrase of
+character bigrams, so 算力, 数据, 工业互联网, 不少于50000家 and 5G are found
+exactly as ``query in fold(text)`` would find them, in the title or the lead+body.
+Queries containing spaces or punctuation are matched run by run and every
+candidate is verified against the folded text. FTS5 syntax in a query (quotes,
+NEAR, AND, *, parentheses) is never passed through: it is just text to find.
+
+Ranking is bm25 with the title weighted 5x the body. A query matching more
+than :data:`RANK_WINDOW` documents ranks the newest that many by bm25 and lists
+the older matches after them, newest first: every match is still counted and
+reachable page by page, and a broad query stays fast at 100,000 documents. Snippets mark each match
+with ``[[`` and ``]]`` (:data:`MARK_START`, :data:`MARK_END`); ``snippet_parts``
+gives the same snippet as ``[text, is_match]`` pairs so an HTML renderer can
+escape the text and add its own markup without parsing markers.
+"""
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from store.base import ArchiveBase
+from store.documents import version_text
+from store.errors import SearchError
+from store.filters import Filters
+from store.searchindex import SEARCH_TABLE
+from store.textindex import fold, folded_with_offsets, match_expression, needs_verification
+
+MARK_START, MARK_END = "[[", "]]"
+_BEFORE, _WIDTH = 30, 110
+_VERIFY_BATCH = 500
+#: Queries matching more documents rank only the newest this many by bm25 (keeps p95 flat at 100k).
+RANK_WINDOW = 2000
+_CACHED_RANKINGS = 32
+
+
+@dataclass
+class SearchPage:
+    """One page of results (``hits``) and the number of matching documents (``total``)."""
+
+    hits: list[dict[str, Any]] = field(default_factory=list)
+    total: int = 0
+
+
+def _parse(query: str | None) -> tuple[str, str]:
+    """(folded query, FTS5 expression), or a SearchError for a query with nothing to find."""
+    folded = fold(query or "")
+    expression = match_expression(folded)
+    if not expression:
+        raise SearchError("a search needs at least one character besides spaces")
+    return folded, expression
+
+
+class SearchMixin(ArchiveBase):
+    """Archive.search, Archive.documents (export) and their helpers."""
+
+    def search(self, query: str, *, source: str | None = None, account: str | None = None,
+               since: str | None = None, until: str | None = None, relation: str | None = None,
+               plan: str | int | None = None, status: str | None = None, limit: int = 20,
+               offset: int = 0) -> SearchPage:
+        """Documents whose current title or text contains ``query``, best first (see module doc)."""
+        folded, text_expression = _parse(query)
+        if limit < 0 or offset < 0:
+            raise SearchError("limit and offset cannot be negative")
+        expression = self._expression(text_expression, Filters(source, account, since, until, relation, plan, status))
+        if expression is None:
+            return SearchPage([], 0)
+        if needs_verification(folded):
+            ranked = rank_order(self._verified(folded, expression))
+            page, total = ranked[offset:offset + limit], len(ranked)
+        else:
+            page, total = self._exact_page(expression, limit, offset)
+        return SearchPage([self._hit(document_id, score, folded, query) for document_id, score in page], total)
+
+    def _expression(self, text_expression: str, filters: Filters) -> str | None:
+        """The whole MATCH expression: the text in title/body AND the filter terms (None: no match)."""
+        with self._lock:
+            terms = filters.terms(self._conn)
+        if terms is None:
+            return None
+        return " AND ".join([f"{{title body}} : ({text_expression})", *terms])
+
+    def documents(self, *, query: str | None = None, batch: int = 1000, **filters: Any) -> Iterator[dict[str, Any]]:
+        """Every document (current version's fields) matching the filters and optional query.
+
+        Streams in id order, ``batch`` rows at a time, so exporting 100,000 documents
+        stays in constant memory. Same filters as :meth:`search`.
+        """
+        chosen = Filters(**filters)
+        conditions, params = chosen.sql()
+        if query is not None and query.strip():
+            folded, text_expression = _parse(query)
+            expression = self._expression(text_expression, chosen)
+            ids = sorted(doc_id for doc_id, _ in self._verified(folded, expression)) if expression else []
+            conditions = " AND ".join(filter(None, [conditions, f"d.id IN ({', '.join(map(str, ids)) or 'NULL'})"]))
+        where = f"AND {conditions}" if conditions else ""
+        last = 0
+        while True:
+            rows = self.rows(
+                "SELECT d.id, d.url, d.canonical_url, d.source, d.kind, d.status, d.first_seen, d.last_seen,"
+                " d.version_count, v.id AS version_id, v.title, v.account, v.author, v.doc_number, v.published_at,"
+                " v.fetched_at, v.origin, v.origin_url, v.repost_from, v.lead, v.body, v.content_hash"
+                f" FROM documents d JOIN versions v ON v.id = d.latest_version_id WHERE d.id > ? {where}"
+                " ORDER BY d.id LIMIT ?", [last, *params, batch])
+            yield from rows
+            if len(rows) < batch:
+                return
+            last = rows[-1]["id"]
+
+    def search_sql(self, query: str) -> tuple[str, str]:
+        """The SQL and MATCH expression for ``query`` (to paste into sqlite-utils or Datasette)."""
+        expression = f"{{title body}} : ({_parse(query)[1]})"
+        sql = (f"select d.id, v.title, d.url from {SEARCH_TABLE} f join documents d on d.id = f.rowid"
+               f" join versions v on v.id = d.latest_version_id where {SEARCH_TABLE} match :q order by rank limit 20")
+        return sql, expression
+
+    def _exact_page(self, expression: str, limit: int, offset: int) -> tuple[list[tuple[int, float]], int]:
+        """One page of exact hits in :func:`rank_order`, and the number of matches."""
+        ranked, total = self._ranking(expression)
+        head = ranked[offset:offset + limit]
+        if len(head) < limit and total > len(ranked):
+            skip = len(ranked) + max(0, offset - len(ranked))
+            head += self._scored(f"ORDER BY rowid DESC LIMIT {limit - len(head)} OFFSET {skip}", expression)
+        return head, total
+
+    def _ranking(self, expression: str) -> tuple[list[tuple[int, float]], int]:
+        """The ranked head of the matches (all of them, or the newest RANK_WINDOW) and their number.
+
+        A cheap probe (the newest matches come lazily) tells a narrow query from a
+        broad one: a narrow one is ranked in a single statement that also counts it;
+        a broad one is counted, and only its newest RANK_WINDOW matches are scored.
+        Kept for the next page until the archive changes (``data_version`` covers
+        other connections' commits, ``total_changes`` this connection's).
+        """
+        cache: OrderedDict[str, tuple[tuple[int, int], list[tuple[int, float]], int]]
+        cache = self.__dict__.setdefault("_rankings", OrderedDict())
+        state = (int(self.scalar("PRAGMA data_version")), self._conn.total_changes)
+        if expression in cache and cache[expression][0] == state:
+            cache.move_to_end(expression)
+            return cache[expression][1], cache[expression][2]
+        with self._lock:
+            probe = self._conn.execute(
+                f"SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH ? ORDER BY rowid DESC"
+                f" LIMIT 1 OFFSET {RANK_WINDOW}", (expression,)).fetchone()
+        if probe is None:
+            ranked = rank_order(self._scored("ORDER BY rowid DESC", expression))
+            total = len(ranked)
+        else:
+            total = self._count(expression)
+            ranked = rank_order(self._scored(f"AND rowid > {int(probe[0])} ORDER BY rowid DESC", expression))
+        cache[expression] = (state, ranked, total)
+        while len(cache) > _CACHED_RANKINGS:
+            cache.popitem(last=False)
+        return ranked, total
+
+    def _scored(self, tail: str, expression: str) -> list[tuple[int, float]]:
+        """(document id, bm25 score: higher is better) of the matches, ordered and cut by ``tail``."""
+        with self._lock:
+            return [(row[0], -row[1]) for row in self._conn.execute(
+                f"SELECT rowid, rank FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH ? {tail}", (expression,))]
+
+    def _count(self, expression: str) -> int:
+        """Number of documents matching an exact expression."""
+        return int(self.scalar(f"SELECT count(*) FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH ?", (expression,)))
+
+    def _verified(self, folded: str, expression: str) -> list[tuple[int, float]]:
+        """All candidates, newest first, kept only where the folded text really contains ``folded``."""
+        candidates = self._scored("ORDER BY rowid DESC", expression)
+        if not needs_verification(folded):
+            return candidates
+        kept: list[tuple[int, float]] = []
+        for start in range(0, len(candidates), _VERIFY_BATCH):
+            batch = candidates[start:start + _VERIFY_BATCH]
+            texts = self._texts([document_id for document_id, _ in batch])
+            kept += [hit for hit in batch if any(folded in fold(text) for text in texts[hit[0]])]
+        return kept
+
+    def _texts(self, document_ids: list[int]) -> dict[int, tuple[str, str]]:
+        """(title, lead+body) of the current version of documents, by document id."""
+        marks = ", ".join("?" * len(document_ids))
+        return {row["id"]: (row["title"] or "", version_text(row)) for row in self.rows(
+            f"SELECT d.id, v.title, v.lead, v.body FROM documents d JOIN versions v ON v.id = d.latest_version_id"
+            f" WHERE d.id IN ({marks})", document_ids)}
+
+    def _hit(self, document_id: int, score: float, folded: str, query: str) -> dict[str, Any]:
+        """The result dict for one matching document (its current text)."""
+        row = self.row(
+            "SELECT d.id, v.title, d.url, v.account, v.published_at, d.source, d.status, v.id AS version_id,"
+            " v.lead, v.body FROM documents d JOIN versions v ON v.id = d.latest_version_id WHERE d.id = ?",
+            (document_id,))
+        assert row is not None
+        text = version_text(row)
+        parts = snippet_parts(text, folded, query) or snippet_parts(row["title"] or "", folded, query)
+        del row["lead"], row["body"]
+        row["snippet"] = "".join(f"{MARK_START}{t}{MARK_END}" if hit else t for t, hit in parts)
+        row["snippet_parts"] = [[t, hit] for t, hit in parts]
+        row["score"] = round(score, 6)
+        return row
+
+
+def rank_order(hits: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    """Best first: bm25 over the newest :data:`RANK_WINDOW` matches, then older matches newest first.
+
+    ``hits`` come newest first (highest document id first).
+    """
+    ranked = sorted(hits[:RANK_WINDOW], key=lambda hit: (-hit[1], -hit[0]))
+    return ranked + hits[RANK_WINDOW:]
+
+
+def snippet_parts(text: str, folded_query: str, query: str = "") -> list[tuple[str, bool]]:
+    """A short window of ``text`` around the first match, as (text, is_match) pieces.
+
+    The query as typed is looked for first (cheap, and the usual case); only when
+    the text differs in width, case or spacing is it folded character by
+    character. Empty when the text does not contain the query.
+    """
+    lowered, needle = text.lower(), query.strip().lower()
+    if needle and len(lowered) == len(text) and needle in lowered:
+        spans, offsets = _match_spans(lowered, needle), range(len(text))
+    else:
+        folded, offsets = folded_with_offsets(text)
+        spans = _match_spans(folded, folded_query)
+    if not spans:
+        return []
+    start = max(0, offsets[spans[0][0]] - _BEFORE)
+    end = min(len(text), start + _WIDTH)
+    pieces: list[tuple[str, bool]] = [("…", False)] if start else []
+    cursor = start
+    for begin, stop in spans:
+        begin, stop = offsets[begin], offsets[stop - 1] + 1
+        if begin < cursor or begin >= end:
+            continue
+        pieces += [(_flat(text[cursor:begin]), False), (_flat(text[begin:stop]), True)]
+        cursor = stop
+    pieces.append((_flat(text[cursor:max(cursor, end)]), False))
+    if end < len(text):
+        pieces.append(("…", False))
+    return [piece for piece in pieces if piece[0]]
+
+
+def _match_spans(folded: str, folded_query: str) -> list[tuple[int, int]]:
+    """Non-overlapping (start, end) of the query in folded text; falls back to its runs."""
+    for needle in [folded_query, *folded_query.split()]:
+        spans, at = [], folded.find(needle)
+        while at >= 0 and needle:
+            spans.append((at, at + len(needle)))
+            at = folded.find(needle, at + len(needle))
+        if spans:
+            return spans
+    return []
+
+
+def _flat(text: str) -> str:
+    """Snippet text on one line: line breaks and runs of spaces become one space."""
+    return re.sub(r"\s+", " ", text)

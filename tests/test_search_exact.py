@@ -1,0 +1,158 @@
+"""Chinese full-text search is exact: the same documents as a brute-force scan.
+
+The corpus is generated from the real seed plan (benchmarks/store_corpus.py) plus
+hand-written documents with the formatting traps of real pages. The oracle is
+``fold(query) in fold(title) or fold(query) in fold(lead + body)`` over every
+document's current version; hypothesis draws queries of 1 to 12 characters from
+the corpus itself (so most have hits) and from a small alphabet (so some do not).
+"""
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from benchmarks.store_corpus import documents
+from store.archive import Archive, SearchError
+from store.documents import version_text
+from store.model import Document
+from store.textindex import fold, match_expression
+
+TRAPS = [
+    Document(kind="miit", url="https://www.miit.gov.cn/a1", title="关于 5G 工业互联网的通知", account="工信部",
+             body="（一）推动不少于５００００家企业实施改造。\n\n算力\n网络和数据 要素。AI 路由器", content_hash="t1"),
+    Document(kind="wechat", url="https://mp.weixin.qq.com/s/t2", title="转载：数据要素×", account="工信微报",
+             lead="编者按：原文如下。", body="(一)推动不少于 50000 家企业实施改造，5G-A 与 TSN。", content_hash="t2"),
+    Document(kind="wechat", url="https://mp.weixin.qq.com/s/t3", title="无关文章", account="新华社",
+             body="今天天气很好，ＡＩ编程\u200b助手；算\n力不足。", content_hash="t3"),
+]
+EXTRA = [Document(kind="wechat", url=f"https://mp.weixin.qq.com/s/g{n}", title=d.title, account=d.account,
+                  source=d.source, published_at=d.published_at, body=d.body, content_hash=d.content_hash)
+         for n, d in enumerate(documents(150, seed=7))]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    """An archive of the traps and 150 generated documents, and the brute-force oracle's texts."""
+    path = tmp_path_factory.mktemp("search") / "archive.db"
+    archive = Archive(path)
+    archive.save_many(TRAPS + EXTRA)
+    # a second version replaces a text: only the current text is searched
+    archive.save(Document(kind="wechat", url="https://mp.weixin.qq.com/s/t3", title="无关文章（修订）",
+                          account="新华社", body="今天下雨。", content_hash="t3b"))
+    texts = {}
+    for doc in archive.documents():
+        texts[doc["id"]] = (fold(doc["title"] or ""), fold(version_text(doc)))
+    yield archive, texts
+    archive.close()
+
+
+def brute_force(texts: dict[int, tuple[str, str]], query: str) -> set[int]:
+    needle = fold(query)
+    return {doc_id for doc_id, (title, text) in texts.items() if needle in title or needle in text}
+
+
+def found(archive: Archive, query: str, **filters) -> set[int]:
+    page = archive.search(query, limit=10_000, **filters)
+    ids = {hit["id"] for hit in page.hits}
+    assert page.total == len(ids) == len(page.hits)
+    return ids
+
+
+def check(corpus, query: str) -> None:
+    archive, texts = corpus
+    if not match_expression(fold(query)):
+        with pytest.raises(SearchError):
+            archive.search(query)
+        return
+    assert found(archive, query) == brute_force(texts, query)
+
+
+@pytest.mark.parametrize("query", [
+    "算力", "数据", "工业互联网", "不少于50000家", "5G", "5g", "算", "力", "（一）", "(一)", "50000 家",
+    "数据要素", "ai路由器", "AI编程", "5G-A", "TSN", "编者按", "原文如下。", "算力不足", "天气", "下雨",
+    "一", "０", "×", "要素×", "网络和数据要素", "工业互联网和人工智能融合赋能行动方案",
+])
+def test_named_queries_match_brute_force(corpus, query):
+    check(corpus, query)
+
+
+def test_named_queries_find_what_analysts_expect(corpus):
+    archive, _ = corpus
+    trap_ids = {archive.find_document(d.url)["id"]: d.url[-2:] for d in TRAPS}
+    by_suffix = {v: k for k, v in trap_ids.items()}
+    assert {by_suffix["a1"], by_suffix["t2"]} <= found(archive, "不少于50000家")  # full-width and spaced digits
+    assert by_suffix["a1"] in found(archive, "算力网络")  # line break between 算力 and 网络
+    assert by_suffix["t3"] not in found(archive, "天气")  # replaced by a newer version
+    assert by_suffix["t2"] in found(archive, "（一）推动")
+
+
+@pytest.mark.parametrize("query", ['"', '"算力', 'NEAR(数据 算力)', "数据 AND 算力", "数据 OR", "算*",
+                                   "(工业)", "col:title", "^数据", "-", "   ", "", "*", "'; DROP TABLE versions;--"])
+def test_fts_syntax_is_just_text(corpus, query):
+    check(corpus, query)
+
+
+@st.composite
+def corpus_queries(draw):
+    source = draw(st.sampled_from(TRAPS + EXTRA[:40]))
+    text = draw(st.sampled_from([source.title, source.body]))
+    length = draw(st.integers(1, 12))
+    start = draw(st.integers(0, max(0, len(text) - length)))
+    return text[start:start + length]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(query=st.one_of(corpus_queries(), st.text(alphabet="工业数据算力网络互联5Gg０（）(), 。家", min_size=1, max_size=6)))
+def test_any_query_matches_brute_force(corpus, query):
+    check(corpus, query)
+
+
+def test_filters_combine_with_the_query(corpus):
+    archive, texts = corpus
+    everything = brute_force(texts, "工业")
+    rows = {doc["id"]: doc for doc in archive.documents()}
+    wanted = {i for i in everything if rows[i]["account"] == "工信微报"}
+    assert found(archive, "工业", account="工信微报") == wanted
+    wanted = {i for i in everything if rows[i]["source"] == "miit"}
+    assert found(archive, "工业", source="miit") == wanted
+    in_2025 = {i for i in everything if (rows[i]["published_at"] or "").startswith("2025")}
+    assert found(archive, "工业", since="2025-01-01", until="2025-12-31") == in_2025
+    assert found(archive, "工业", since="2025", until="2025") == in_2025
+    with pytest.raises(SearchError, match="date"):
+        archive.search("工业", since="March")
+    with pytest.raises(SearchError, match="status"):
+        archive.search("工业", status="gone")
+
+
+def test_ranking_puts_title_matches_first_and_pages(corpus):
+    archive, _ = corpus
+    page = archive.search("数据要素", limit=3)
+    assert page.hits[0]["title"] == "转载：数据要素×"
+    scores = [hit["score"] for hit in archive.search("数据要素", limit=50).hits]
+    assert scores == sorted(scores, reverse=True)
+    second = archive.search("数据要素", limit=3, offset=3)
+    assert second.total == page.total and not {h["id"] for h in page.hits} & {h["id"] for h in second.hits}
+
+
+def test_snippets_mark_the_match_in_the_original_text(corpus):
+    archive, _ = corpus
+    hit = next(h for h in archive.search("50000家", limit=50).hits if h["account"] == "工信部")
+    assert "[[５００００家]]" in hit["snippet"]  # original (full-width) text, marked
+    assert ["５００００家", True] in hit["snippet_parts"]
+    assert "\n" not in hit["snippet"]
+    for hit in archive.search("算力", limit=20).hits:
+        marked = [text for text, is_match in hit["snippet_parts"] if is_match]
+        assert marked and all(fold(text) == "算力" for text in marked)
+        assert len(hit["snippet"]) < 160
+
+
+def test_relation_and_plan_filters(tmp_path):
+    with Archive(tmp_path / "a.db") as archive:
+        plan = archive.track_plan("融合赋能", TRAPS[0])
+        saved = [archive.save(doc) for doc in TRAPS]
+        archive.save_comparison(saved[0].version_id, plan.plan_version_id, {"relation": "identical"})
+        archive.save_comparison(saved[1].version_id, plan.plan_version_id, {"relation": "altered_repost"})
+        assert found(archive, "50000家", relation="altered_repost") == {saved[1].document_id}
+        assert found(archive, "50000家", plan="融合赋能") == {saved[0].document_id, saved[1].document_id}
+        assert found(archive, "50000家", plan="其他方案") == set()
