@@ -19,7 +19,7 @@ from diffing.align import Alignment, Pair, align, loose
 from diffing.figures import compare_figures, figures_of, may_change_figures
 from diffing.inline import inline_diff
 from diffing.model import Change, Clause, Comparison, FigureChange, Row
-from diffing.relation import MOST_OF_PLAN, Tally, decide, scores, title_key
+from diffing.relation import Tally, decide, scores, title_key
 from diffing.segment import Parsed, parse
 from diffing.textnorm import fold
 
@@ -36,10 +36,11 @@ def compare(plan: str, doc: str, *, plan_title: str = "", doc_title: str = "") -
     """
     plan_clauses, doc_clauses = prepare(plan).clauses, parse(doc).clauses
     alignment = align(plan_clauses, doc_clauses)
-    score = scores(plan_clauses, doc_clauses, alignment, plan_title or _first_line(plan))
-    relation = decide(score, _tally(plan_clauses, alignment))
-    builder = _RowBuilder(plan_clauses, doc_clauses, alignment, relation,
-                          partial=score["coverage_chars"] < MOST_OF_PLAN)
+    title = plan_title or _first_line(plan)
+    heading = _title_lines(doc_clauses, alignment, title)
+    score = scores(plan_clauses, doc_clauses, alignment, title, heading)
+    relation = decide(score, _tally(alignment, heading))
+    builder = _RowBuilder(plan_clauses, doc_clauses, alignment, relation, heading, title)
     rows, changes, figures = builder.build()
     if (changes or relation != "identical") and _same_words(plan, doc, changes):
         return _same_key(plan, doc, plan_clauses, doc_clauses, score, plan_title, doc_title)
@@ -140,15 +141,41 @@ def _holes(plan: list[Clause], alignment: Alignment) -> list[int]:
     return [i for i in alignment.removed if low < i < high and plan[i].section in sections]
 
 
-def _tally(plan: list[Clause], alignment: Alignment) -> Tally:
+def _title_lines(doc: list[Clause], alignment: Alignment, plan_title: str) -> frozenset[int]:
+    """Unmatched document lines that are the plan's title (folded, without 《》).
+
+    A plain-text plan's first line is often taken as its title and left out of its
+    body; the document's copy of that heading is then plan text, not its own.
+    """
+    key = title_key(plan_title)
+    if len(key) < 4 or not alignment.unmatched_doc:  # as ``cites``: a short title is no evidence
+        return frozenset()
+    return frozenset(j for j in alignment.unmatched_doc if doc[j].key.strip("《》\"") == key)
+
+
+def _tally(alignment: Alignment, heading: frozenset[int]) -> Tally:
     kinds = [p.kind for p in alignment.pairs]
     return Tally(
         changed=kinds.count("changed"), moved=kinds.count("moved"),
-        added=sum(1 for j in alignment.unmatched_doc if alignment.inside(j)),
+        added=sum(1 for j in alignment.unmatched_doc if alignment.inside(j) and j not in heading),
         removed=len(alignment.removed),
-        removed_inside=len(_holes(plan, alignment)),
         repeated=len(alignment.repeated),
     )
+
+
+#: Share of a quoted clause's characters an edit may delete for it to be a changed quote, not a paraphrase.
+ALTERED_QUOTE = 0.2
+
+
+def _altered_quote(inline: tuple[tuple[str, str], ...]) -> bool:
+    """Whether an interpretation's inexact quote is the plan's clause with a small edit.
+
+    A paraphrase rewords much of the clause; a quote with 鼓励 turned into 要求 keeps
+    almost all of it and deletes a little: that is a change to the plan's words.
+    """
+    deleted = sum(len(text) for op, text in inline if op == "delete")
+    kept = sum(len(text) for op, text in inline if op == "equal")
+    return 0 < deleted <= ALTERED_QUOTE * (kept + deleted)
 
 
 _new = tuple.__new__  # builds a named tuple in C: most rows are equal clauses
@@ -158,9 +185,9 @@ class _RowBuilder:
     """Side-by-side rows in document order, and the changes and figures they carry."""
 
     def __init__(self, plan: list[Clause], doc: list[Clause], alignment: Alignment, relation: str,
-                 *, partial: bool) -> None:
+                 heading: frozenset[int] = frozenset(), plan_title: str = "") -> None:
         self.plan, self.doc, self.alignment, self.relation = plan, doc, alignment, relation
-        self.partial = partial
+        self.heading, self.plan_title = (heading, plan_title) if relation != "unrelated" else (frozenset(), "")
         self.by_doc = {p.doc: p for p in alignment.pairs}
         # Later clauses of grouped pairs (a pair's first clause is in by_doc, which takes precedence).
         self.in_pair = {j for p in alignment.pairs if p.doc_count > 1 for j in range(p.doc + 1, p.doc + p.doc_count)}
@@ -169,9 +196,14 @@ class _RowBuilder:
         self.outside_runs: list[list[int]] = []
 
     def _removed_to_show(self) -> list[int]:
-        if self.relation in ("interpretation", "excerpt", "unrelated"):
+        """Removals worth reporting: all for a full copy, only gaps inside an excerpt's quoted sections.
+
+        A partial document never "removes" the plan clauses it did not quote (that
+        would list most of the plan); an interpretation quotes selectively by nature.
+        """
+        if self.relation in ("interpretation", "unrelated"):
             return []
-        if self.relation == "altered_repost" and self.partial:
+        if self.relation == "excerpt":
             return _holes(self.plan, self.alignment)
         return list(self.alignment.removed)
 
@@ -199,6 +231,8 @@ class _RowBuilder:
                     rows.append(_new(Row, ("equal", same.section, same.text, clause.text, (), (pair.plan,), (j,))))
                 else:
                     self._pair_row(pair, rows, changes, figures)
+            elif j in self.heading:
+                rows.append(Row("equal", "", self.plan_title, clause.text, doc_ids=(j,)))
             elif j in self.repeated:
                 rows.append(Row("repeated", clause.section, None, clause.text, doc_ids=(j,)))
             elif self._reports_added(j):
@@ -240,7 +274,7 @@ class _RowBuilder:
         kind = self._kind(pair)
         inline = tuple(inline_diff(plan_text, doc_text)) if kind != "equal" and pair.similarity < 1.0 else ()
         found = (compare_figures(plan_text, doc_text, section) if inline and may_change_figures(inline) else [])
-        if kind == "changed" and self.relation == "interpretation" and not found:
+        if kind == "changed" and self.relation == "interpretation" and not found and not _altered_quote(inline):
             kind = "paraphrase"
         rows.append(Row(kind, section, plan_text, doc_text, inline, tuple(pair.plan_ids), tuple(pair.doc_ids)))
         if kind in ("equal", "paraphrase"):

@@ -12,6 +12,9 @@ from typing import Any, NamedTuple
 #: Relations of a document to a tracked plan, most faithful first.
 RELATIONS = ("identical", "repost", "altered_repost", "revision", "excerpt", "interpretation", "unrelated")
 
+#: Relations whose document carries only part of the plan: changes are only those inside its quotes.
+PARTIAL_RELATIONS = ("excerpt", "interpretation")
+
 _PRIORITY = {
     "identical": "low", "repost": "low", "excerpt": "normal", "interpretation": "normal",
     "altered_repost": "high", "revision": "high", "unrelated": "none",
@@ -138,9 +141,25 @@ class Comparison:
     @property
     def priority(self) -> str:
         """``high`` when plan text or figures changed, ``normal``, ``low`` or ``none``."""
-        if self.relation in ("excerpt", "interpretation") and self.figures:
+        if self.partial and (self.figures or self.changes):
             return "high"
         return _PRIORITY.get(self.relation, "normal")
+
+    @property
+    def partial(self) -> bool:
+        """Whether the document carries only part of the plan (excerpt, interpretation).
+
+        Its changes are then only those inside the quoted part: the plan clauses it
+        never quoted are not "removed".
+        """
+        return self.relation in PARTIAL_RELATIONS
+
+    def quoted(self) -> dict[str, Any]:
+        """How much of the plan the document carries: clauses found, of how many, shares."""
+        total = int(self.scores.get("plan_clauses", 0))
+        return {"clauses": round(self.coverage * total), "of": total, "share": round(self.coverage, 4),
+                "chars_share": round(self.scores.get("coverage_chars", self.coverage), 4),
+                "partial": self.partial}
 
     def counts(self) -> dict[str, int]:
         """Number of changes per kind, plus changed figures."""
@@ -177,6 +196,7 @@ class Comparison:
             "outside": list(self.outside),
             "scores": {k: round(v, 4) for k, v in self.scores.items()},
             "counts": self.counts(),
+            "quoted": self.quoted(),
             "fingerprint": self.fingerprint(),
             "plan_title": self.plan_title,
             "doc_title": self.doc_title,

@@ -23,8 +23,9 @@ from diffing.model import Clause
 from diffing.textnorm import fold
 
 #: Thresholds (rule data, tuned on the planted-edit corpus in tests/fixtures/diff).
-MOST_OF_PLAN = 0.6        # coverage_chars from which a changed document is a revision/altered repost
-EXCERPT_PURITY = 0.7      # purity from which a partial document is an excerpt, not an interpretation
+MOST_OF_PLAN = 0.6        # coverage_chars from which a document carries the plan (repost, revision, altered repost)
+EXCERPT_CONTAINMENT = 0.9  # containment from which a partial document is an excerpt, whatever its shape
+EXCERPT_FRAMED = 0.5      # ... or from which it is one when its own text only frames the quotes (lead, footer)
 RELATED_CLAUSES = 0.05    # coverage (clauses) from which a document relates to the plan at all
 RELATED_CHARS = 200       # ... or this many plan characters quoted
 REVISION_OUTSIDE = 80     # characters outside the plan up to which a changed full text is a revision
@@ -39,7 +40,6 @@ class Tally:
     moved: int
     added: int
     removed: int
-    removed_inside: int
     repeated: int = 0
 
     @property
@@ -48,8 +48,13 @@ class Tally:
         return self.changed + self.moved + self.added + self.removed
 
 
-def scores(plan: list[Clause], doc: list[Clause], alignment: Alignment, plan_title: str) -> dict[str, float]:
-    """The numbers behind the relation (see the module docstring)."""
+def scores(plan: list[Clause], doc: list[Clause], alignment: Alignment, plan_title: str,
+           heading: frozenset[int] = frozenset()) -> dict[str, float]:
+    """The numbers behind the relation (see the module docstring).
+
+    ``heading``: document clauses that are the plan's title line (plan text, not the
+    document's own, though the plan's body may not carry it).
+    """
     plan_len = [len(c.key) for c in plan]
     doc_len = [len(c.key) for c in doc]
     plan_total, doc_total = sum(plan_len) or 1, sum(doc_len) or 1
@@ -76,6 +81,9 @@ def scores(plan: list[Clause], doc: list[Clause], alignment: Alignment, plan_tit
         exact += p if pair.similarity == 1.0 else 0
     region = alignment.region
     region_total = sum(doc_len[region[0]:region[1] + 1]) if region else 0
+    title_chars = sum(doc_len[j] for j in heading)
+    found_doc += title_chars
+    framed = region_total + sum(doc_len[j] for j in heading if not alignment.inside(j))
     return {
         "coverage": found_clauses / (len(counted) or 1),
         "coverage_chars": found_plan / plan_total,
@@ -83,8 +91,8 @@ def scores(plan: list[Clause], doc: list[Clause], alignment: Alignment, plan_tit
         "containment": found_doc / doc_total,
         "purity": found_doc / region_total if region_total else 0.0,
         "similarity": 2 * aligned / (plan_total + doc_total),
-        "outside_share": 1 - region_total / doc_total if doc else 0.0,
-        "outside_chars": float(sum(doc_len) - region_total),
+        "outside_share": 1 - framed / doc_total if doc else 0.0,
+        "outside_chars": float(sum(doc_len) - framed),
         "plan_chars_found": found_plan,
         "cites_title": 1.0 if cites(plan_title, doc) else 0.0,
         "plan_clauses": float(len(counted)),
@@ -121,7 +129,20 @@ def decide(score: dict[str, float], tally: Tally) -> str:
         if tally.edits == 0 and score["coverage"] == 1.0:
             return "identical" if score["outside_share"] == 0 and not tally.repeated else "repost"
         return "revision" if score["outside_chars"] <= REVISION_OUTSIDE else "altered_repost"
-    if score["purity"] >= EXCERPT_PURITY:
-        inside_edits = tally.changed + tally.added + tally.removed_inside  # parts may come in any order
-        return "excerpt" if inside_edits == 0 else "altered_repost"
+    return partial_relation(score, tally)
+
+
+def partial_relation(score: dict[str, float], tally: Tally) -> str:
+    """Excerpt or interpretation: a document carrying less than most of the plan.
+
+    Only a document carrying most of the plan can be a (altered) repost or revision;
+    changed quotes in a partial one are reported as changes, they do not make it a
+    repost. What decides is how much of the document is plan text (containment): an
+    excerpt is (almost) nothing else, or only framed by a lead or footer; own text
+    *between* the quotes (``tally.added``: unmatched clauses inside the quoted span)
+    with a fair share of the document is commentary, an interpretation.
+    """
+    containment = score["containment"]
+    if containment >= EXCERPT_CONTAINMENT or (containment >= EXCERPT_FRAMED and not tally.added):
+        return "excerpt"
     return "interpretation"

@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from diffing.model import Change, Comparison, FigureChange
-from diffing.render_html import render_html, side_by_side
+from diffing.render_html import quoted_note, render_html, side_by_side, titles
 
 __all__ = ["render_html", "render_json", "render_markdown", "render_text", "side_by_side"]
 
@@ -82,9 +82,11 @@ def render_text(cmp: Comparison, color: bool = False) -> str:
     def paint(style: str, text: str) -> str:
         return f"{_ANSI[style]}{text}{_RESET}" if color else text
 
-    lines = [paint("head", f"{cmp.doc_title or 'document'}  vs  {cmp.plan_title or 'plan'}"),
+    lines = [paint("head", "{}  vs  {}".format(*titles(cmp))),
              f"relation: {cmp.relation} ({describe(cmp.relation)}); priority {cmp.priority}",
              f"similarity {cmp.similarity:.3f}  coverage {cmp.coverage:.3f}  containment {cmp.containment:.3f}"]
+    if cmp.partial:
+        lines.append(quoted_note(cmp))
     if cmp.figures:
         lines += ["", paint("head", f"key figures ({len(cmp.figures)})")]
         lines += [f"  {_figure_line(f)}" for f in cmp.figures]
@@ -173,9 +175,12 @@ def _md(text: str) -> str:
 
 def render_markdown(cmp: Comparison) -> str:
     """A Markdown report: summary table, figures table, changes with ~~old~~ **new**."""
-    out = [f"# {_md(cmp.doc_title or 'Document')} vs {_md(cmp.plan_title or 'plan')}", "",
-           f"**Relation:** {cmp.relation} ({describe(cmp.relation)}) · **priority:** {cmp.priority}", "",
-           "| similarity | coverage | containment |", "|---|---|---|",
+    plan_title, doc_title = titles(cmp)
+    out = [f"# {_md(plan_title)} vs {_md(doc_title)}", "",
+           f"**Relation:** {cmp.relation} ({describe(cmp.relation)}) · **priority:** {cmp.priority}", ""]
+    if cmp.partial:
+        out += [_md(quoted_note(cmp)), ""]
+    out += ["| similarity | coverage | containment |", "|---|---|---|",
            f"| {cmp.similarity:.3f} | {cmp.coverage:.3f} | {cmp.containment:.3f} |", ""]
     if cmp.figures:
         out += ["## Key figures", "", "| change | plan | document | section | context |", "|---|---|---|---|---|"]

@@ -103,20 +103,36 @@ def _rows_table(cmp: Comparison, plan_title: str, doc_title: str) -> str:
             f"{''.join(parts)}</table>")
 
 
+def titles(cmp: Comparison, plan_title: str = "", doc_title: str = "") -> tuple[str, str]:
+    """The two sides' titles, plan (OLD) first and document (NEW) second, as every renderer shows them."""
+    return plan_title or cmp.plan_title or "plan", doc_title or cmp.doc_title or "document"
+
+
+def quoted_note(cmp: Comparison) -> str:
+    """For an excerpt or interpretation: how much of the plan it quotes, and what is reported."""
+    if not cmp.partial:
+        return ""
+    quoted = cmp.quoted()
+    return (f"quotes {quoted['clauses']} of {quoted['of']} plan clauses ({quoted['share']:.1%}, "
+            f"{quoted['chars_share']:.1%} of the plan's text); only changes inside the quoted part are reported")
+
+
 def render_html(cmp: Comparison, *, plan_title: str = "", doc_title: str = "") -> str:
     """A self-contained HTML page: summary, figures table on top, side-by-side rows."""
-    plan_title = plan_title or cmp.plan_title or "plan"
-    doc_title = doc_title or cmp.doc_title or "document"
+    plan_title, doc_title = titles(cmp, plan_title, doc_title)
+    note = quoted_note(cmp)
+    quoted = f'<p class="quoted">{escape(note)}</p>' if note else ""
     counts = ", ".join(f"{n} {kind}" for kind, n in cmp.counts().items() if n) or "no change"
     return (
         "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-        f"<title>{escape(doc_title)} vs {escape(plan_title)}</title><style>{_CSS}</style></head><body>"
-        f"<h1>{escape(doc_title)} <small>vs</small> {escape(plan_title)}</h1>"
+        f"<title>{escape(plan_title)} vs {escape(doc_title)}</title><style>{_CSS}</style></head><body>"
+        f"<h1>{escape(plan_title)} <small>vs</small> {escape(doc_title)}</h1>"
         f"<p><span class=\"badge {escape(cmp.priority)}\">{escape(cmp.relation)}</span> "
         f"priority {escape(cmp.priority)} · {escape(counts)}</p>"
         f"<p class=\"scores\"><span>similarity {cmp.similarity:.3f}</span>"
         f"<span>coverage {cmp.coverage:.3f}</span><span>containment {cmp.containment:.3f}</span></p>"
+        f"{quoted}"
         f"<h2>Key figures</h2>{_figures_table(cmp)}"
         f"<h2>Side by side</h2>{_rows_table(cmp, plan_title, doc_title)}"
         "</body></html>\n"

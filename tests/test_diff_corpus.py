@@ -133,7 +133,7 @@ def test_a_sentence_dropped_from_an_excerpt_is_a_removal() -> None:
     from tests.fixtures.diff.corpus import REMOVED, excerpt_section_two, replace_once
 
     cmp = compare(PLAN, replace_once(excerpt_section_two(), REMOVED, ""))
-    assert cmp.relation == "altered_repost"
+    assert cmp.relation == "excerpt" and cmp.priority == "high"  # a changed quote, not an altered repost
     assert [(c.kind, c.section, c.plan_text) for c in cmp.changes] == [("removed", "二、（三）", REMOVED)]
 
 
