@@ -189,7 +189,7 @@ class _ChannelPass:
         alert = AlertView.from_record(record, base_url=self.config.base_url)
         if admitted(self.channel.config.rules, alert):
             return alert
-        mark_skipped(self.archive, alert.id, self.channel.name)
+        self.archive.mark_skipped(alert.id, self.channel.name)
         self.result.skipped += 1
         return None
 
@@ -232,23 +232,6 @@ def unknown_plans(config: Config, tracked: Sequence[str]) -> list[str]:
 def admitted(rules: Rules, alert: AlertView) -> bool:
     """True when the channel's rules let ``alert`` through."""
     return rules.admits(alert.priority, alert.plan, alert.relation, alert.created_at)
-
-
-def mark_skipped(archive: Any, alert_id: int, channel: str) -> None:
-    """Record that ``channel``'s rules keep ``alert_id`` from it (never due again there).
-
-    Uses ``Archive.mark_skipped`` when the store provides it; until then the one
-    statement it needs is kept here.
-    """
-    if hasattr(archive, "mark_skipped"):
-        archive.mark_skipped(alert_id, channel)
-        return
-    with archive.write() as conn:
-        conn.execute(
-            "INSERT INTO alert_deliveries (alert_id, channel, status, attempts, next_attempt_at)"
-            " VALUES (?, ?, ?, 0, NULL) ON CONFLICT (alert_id, channel) DO UPDATE SET"
-            " status = excluded.status, next_attempt_at = NULL WHERE alert_deliveries.status != 'delivered'",
-            (alert_id, channel, SKIPPED))
 
 
 def digest_bucket(created_at: str, period: str, timezone: str | None = None) -> str:

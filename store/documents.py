@@ -178,7 +178,7 @@ class DocumentsMixin(ArchiveBase):
 
     def resolve_document(self, url_or_id: str | int) -> dict[str, Any] | None:
         """A document by id (int or digits) or by URL."""
-        if isinstance(url_or_id, int) or str(url_or_id).isdigit():
+        if isinstance(url_or_id, int) or str(url_or_id).isdecimal():
             return self.row("SELECT * FROM documents WHERE id = ?", (int(url_or_id),))
         return self.find_document(str(url_or_id))
 

@@ -104,7 +104,7 @@ class Filters:
                 params.append(self.relation)
             if self.plan is not None:
                 clause += " AND (p.name = ? OR p.id = ?)"
-                params += [str(self.plan), int(self.plan) if str(self.plan).isdigit() else -1]
+                params += [str(self.plan), int(self.plan) if str(self.plan).isdecimal() else -1]
             where.append(clause + ")")
         return " AND ".join(where), params
 

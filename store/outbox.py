@@ -107,7 +107,7 @@ class OutboxMixin(ArchiveBase):
                 params.append(value)
         if plan is not None:
             where.append("(p.name = ? OR p.id = ?)")
-            params += [str(plan), int(plan) if str(plan).isdigit() else -1]
+            params += [str(plan), int(plan) if str(plan).isdecimal() else -1]
         clause = f"WHERE {' AND '.join(where)}" if where else ""
         return self.rows(f"{_ALERT_SELECT} {clause} ORDER BY a.created_at DESC, a.id DESC LIMIT ? OFFSET ?",
                          [*params, int(limit), int(offset)])

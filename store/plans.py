@@ -18,6 +18,12 @@ _PLAN_SELECT = (
 )
 
 
+def plan_text(doc: Document) -> str:
+    """What is tracked of ``doc``: its body (the plan itself). A repost's own lead is
+    commentary about the plan, not part of it; a document with only a lead keeps that."""
+    return doc.body or doc.lead
+
+
 @dataclass(frozen=True)
 class PlanResult:
     """What ``Archive.track_plan`` did."""
@@ -35,7 +41,7 @@ class PlansMixin(ArchiveBase):
         name = (name or "").strip()
         if not name:
             raise ArchiveError("a tracked plan needs a non-empty name")
-        if not (doc.body or doc.lead).strip():
+        if not plan_text(doc).strip():
             raise ArchiveError(f"plan {name!r}: the document has no text to track")
         digest = content_hash(doc)
         with self.write() as conn:
@@ -52,7 +58,7 @@ class PlansMixin(ArchiveBase):
             version_id = conn.execute(
                 "INSERT INTO plan_versions (plan_id, seq, content_hash, created_at, title, body, document)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (plan_id, (seq or 0) + 1, digest, now(), doc.title, doc.text, dumps(doc.to_dict()))).lastrowid
+                (plan_id, (seq or 0) + 1, digest, now(), doc.title, plan_text(doc), dumps(doc.to_dict()))).lastrowid
             conn.execute("UPDATE plans SET latest_version_id = ? WHERE id = ?", (version_id, plan_id))
             return PlanResult(plan_id, version_id, True)
 
@@ -63,7 +69,7 @@ class PlansMixin(ArchiveBase):
     def plan(self, name_or_id: str | int) -> dict[str, Any] | None:
         """One plan (by name, or by id) like :meth:`plans` gives, plus ``versions``."""
         found = self.row(f"{_PLAN_SELECT} WHERE p.name = ?", (str(name_or_id),))
-        if found is None and str(name_or_id).isdigit():
+        if found is None and str(name_or_id).isdecimal():
             found = self.row(f"{_PLAN_SELECT} WHERE p.id = ?", (int(name_or_id),))
         if found is not None:
             found["versions"] = self.rows(

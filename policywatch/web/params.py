@@ -108,7 +108,7 @@ MAX_BULK = 200
 def alert_ids(value: str | None) -> list[int]:
     """``"3,5,8"`` (the inbox form's hidden field) → ``[3, 5, 8]``; anything else is a 400."""
     parts = [part.strip() for part in (value or "").split(",") if part.strip()]
-    if not parts or len(parts) > MAX_BULK or not all(p.isdigit() and 1 <= int(p) <= MAX_ID for p in parts):
+    if not parts or len(parts) > MAX_BULK or not all(p.isdecimal() and 1 <= int(p) <= MAX_ID for p in parts):
         raise WebError(f"ids must be 1 to {MAX_BULK} alert ids separated by commas")
     return list(dict.fromkeys(int(part) for part in parts))
 

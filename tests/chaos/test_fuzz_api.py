@@ -37,9 +37,7 @@ def test_schema_lists_the_api(operations):
 
 
 #: Operations with a reported, not yet fixed 500 (see docs/notes/hardening.md): tolerated as xfail.
-KNOWN_500 = {
-    "GET /api/alerts": "store/outbox.py tests plan ids with str.isdigit(), true for '²', then int('²') raises",
-}
+KNOWN_500: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
@@ -64,12 +62,7 @@ def test_no_operation_answers_5xx(operations, variant):
         pytest.xfail("; ".join(f"{label}: {KNOWN_500[label]}" for label in failed))
 
 
-_DIGIT_BUG = pytest.mark.xfail(reason=KNOWN_500["GET /api/alerts"], strict=False)
-
-
-@pytest.mark.parametrize("path", [pytest.param("/api/alerts?plan=²", marks=_DIGIT_BUG),
-                                  pytest.param("/alerts?plan=²", marks=_DIGIT_BUG),
-                                  "/api/search?q=x&plan=²", "/api/plans/²", "/api/documents/²", "/plans/²"])
+@pytest.mark.parametrize("path", ["/api/alerts?plan=²", "/alerts?plan=²", "/api/search?q=x&plan=²", "/api/plans/²", "/api/documents/²", "/plans/²"])
 def test_superscript_digits_do_not_answer_5xx(api_archive, path):
     """'²' passes str.isdigit() but not int(): found by the long schemathesis run."""
     with TestClient(create_app(api_archive.path), raise_server_exceptions=False) as client:
