@@ -1,7 +1,7 @@
 """Real crawls of WeChat-style feeds on a loopback site: quirks, follow hosts, provisional documents,
 deleted articles, conditional requests and a feed that changes between crawls.
 
-Pages served are real saved WeChat pages (see tests/fixtures/sites/README.md).
+Pages served are real saved WeChat pages (provenance: tests/fixtures/real/MANIFEST.md).
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 from tests.support import Response, serve_site
 from tests.support.crawl import crawl_counts, write_sources
 
-SITES = Path(__file__).parent / "fixtures" / "sites"
+SITES = Path(__file__).parent / "fixtures" / "real"
 SUIDE = (SITES / "wechat" / "magichtml_suide_tuiyijunren_2022.html").read_bytes()
 JIAGOU = (SITES / "wechat" / "goscraper_jiagoushi_2018.html").read_bytes()
 DELETED = (SITES / "wechat" / "wae_deleted01.html").read_bytes()
@@ -149,7 +149,7 @@ def test_deleted_article_is_a_status_change_keeping_the_last_text(tmp_path, feed
 
 
 def test_real_title_only_feed_from_an_unfollowed_host_stores_nothing(tmp_path):
-    with serve_site({"/feed.xml": (SITES / "wechatfeeds_gongxinweibao_MjM5OTUwMTc2OA.xml").read_bytes()}) as site:
+    with serve_site({"/feed.xml": (SITES / "feeds" / "wechatfeeds_gongxinweibao_MjM5OTUwMTc2OA.xml").read_bytes()}) as site:
         src = write_sources(tmp_path, [{"name": "gxwb", "kind": "feed", "url": site.url("/feed.xml"),
                                         "allow_private": True}])
         counts = crawl_counts(src, tmp_path / "a.db")

@@ -25,7 +25,7 @@ from crawler.spiders.miit import (
 from crawler.urls import TRACKING_PARAMS, canonical_url, redact
 from policywatch.demo_site.pdfgen import make_pdf
 
-FIXTURES = Path(__file__).parent / "fixtures" / "sites"
+FIXTURES = Path(__file__).parent / "fixtures" / "real"
 CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5)
 CHINESE_TEXT = st.text(alphabet=st.one_of(CJK, st.sampled_from("，。；：、（）《》0123456789%")), min_size=1, max_size=80)
 PARAM = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=8)
@@ -92,7 +92,7 @@ def timezone_hours(hours):
 
 
 def test_real_title_only_feed():
-    title, items = parse_feed((FIXTURES / "wechatfeeds_gongxinweibao_MjM5OTUwMTc2OA.xml").read_bytes(),
+    title, items = parse_feed((FIXTURES / "feeds" / "wechatfeeds_gongxinweibao_MjM5OTUwMTc2OA.xml").read_bytes(),
                               base_url="https://github.com/")
     assert title == "工信微报" and len(items) == 15
     assert all(not item.has_content and item.account == "工信微报" for item in items)

@@ -142,7 +142,7 @@ def test_import_rules_hold():
         assert "import policywatch" not in text and "from policywatch" not in text, path
 
 
-VIOLATION = (ROOT / "tests" / "fixtures" / "sites" / "wechat" / "wae_violation01.html").read_bytes()
+VIOLATION = (ROOT / "tests" / "fixtures" / "real" / "wechat" / "wae_violation01.html").read_bytes()
 FEED_META = {"feed_title": "被屏蔽的文章", "feed_summary": "订阅源里的摘要。", "feed_content": "",
              "feed_account": "某账号", "feed_published": "2026-01-07T09:00:00+08:00"}
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED_PLAN = ROOT / "seeds" / "000_9b394f8deb7d7ec6.txt"
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURES = ROOT / "tests" / "fixtures"
 PLAN_NAME = "工业互联网和人工智能融合赋能行动方案"
 ACCOUNT = "混沌测试号"
 _UNRELATED = ("今天天气晴朗，适合外出散步。", "本地图书馆周末开放时间调整为上午九点至下午五点。",
@@ -91,7 +91,7 @@ def antibot_page() -> str:
 
 def deleted_page() -> bytes:
     """A real saved WeChat "deleted by the author" page (HTTP 200)."""
-    return (FIXTURES / "wechat_deleted.html").read_bytes()
+    return (FIXTURES / "real" / "wechat" / "wae_deleted01.html").read_bytes()
 
 
 def rss_feed(items: list[tuple[str, str, datetime]], *, title: str = "混沌测试号") -> str:
