@@ -62,10 +62,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def plan_document() -> Any:
-    """The tracked plan: the seed export's reposted text (without the reposting account's commentary)."""
+    """The seed export, titled by the plan's own heading: the archive tracks its body (the
+    plan); the mirror reuses its lead as the commentary of 赛博研究院's repost."""
     seed = load(plan_path())
     title = seed.body.strip().split("\n", 1)[0].strip() or seed.title
-    return finish(replace(seed, lead="", title=title, outline=[], content_hash=""))
+    return finish(replace(seed, title=title, outline=[], content_hash=""))
 
 
 def demo_sources(base_url: str) -> list[Source]:
