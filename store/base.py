@@ -33,6 +33,21 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
+def row_id(value: str | int) -> int | None:
+    """``value`` as a row id when it is one (decimal digits within SQLite's integer range), else None.
+
+    ``str.isdigit`` accepts '²' and any length of digits; both must read as "not an id",
+    never as an error from ``int()`` or SQLite.
+    """
+    if isinstance(value, int):
+        number = value
+    elif str(value).isdecimal():
+        number = int(value)
+    else:
+        return None
+    return number if 0 <= number < 2**63 else None
+
+
 def dumps(value: Any) -> str:
     """JSON text that keeps Chinese readable in the file (Datasette, sqlite-utils)."""
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)

@@ -14,7 +14,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from store.base import ArchiveBase, dumps, now
+from store.base import ArchiveBase, dumps, now, row_id
 from store.errors import ArchiveError
 from store.model import STATUSES, Document
 from store.searchindex import facets, index_row, reindex
@@ -178,8 +178,9 @@ class DocumentsMixin(ArchiveBase):
 
     def resolve_document(self, url_or_id: str | int) -> dict[str, Any] | None:
         """A document by id (int or digits) or by URL."""
-        if isinstance(url_or_id, int) or str(url_or_id).isdecimal():
-            return self.row("SELECT * FROM documents WHERE id = ?", (int(url_or_id),))
+        document_id = row_id(url_or_id)
+        if document_id is not None:
+            return self.row("SELECT * FROM documents WHERE id = ?", (document_id,))
         return self.find_document(str(url_or_id))
 
     def history(self, url_or_id: str | int) -> list[dict[str, Any]]:

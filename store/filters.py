@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from store.base import row_id
 from store.errors import SearchError
 from store.model import STATUSES
 from store.searchindex import date_cover, token
@@ -104,7 +105,7 @@ class Filters:
                 params.append(self.relation)
             if self.plan is not None:
                 clause += " AND (p.name = ? OR p.id = ?)"
-                params += [str(self.plan), int(self.plan) if str(self.plan).isdecimal() else -1]
+                params += [str(self.plan), -1 if row_id(self.plan) is None else row_id(self.plan)]
             where.append(clause + ")")
         return " AND ".join(where), params
 

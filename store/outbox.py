@@ -13,7 +13,7 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from store.base import ArchiveBase, dumps, now
+from store.base import ArchiveBase, dumps, now, row_id
 from store.errors import ArchiveError
 
 _STATES = {"unread": "a.reviewed_at IS NULL", "reviewed": "a.reviewed_at IS NOT NULL"}
@@ -107,7 +107,7 @@ class OutboxMixin(ArchiveBase):
                 params.append(value)
         if plan is not None:
             where.append("(p.name = ? OR p.id = ?)")
-            params += [str(plan), int(plan) if str(plan).isdecimal() else -1]
+            params += [str(plan), -1 if row_id(plan) is None else row_id(plan)]
         clause = f"WHERE {' AND '.join(where)}" if where else ""
         return self.rows(f"{_ALERT_SELECT} {clause} ORDER BY a.created_at DESC, a.id DESC LIMIT ? OFFSET ?",
                          [*params, int(limit), int(offset)])

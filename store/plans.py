@@ -5,7 +5,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from store.base import ArchiveBase, dumps, now
+from store.base import ArchiveBase, dumps, now, row_id
 from store.documents import content_hash
 from store.errors import ArchiveError
 from store.model import Document
@@ -69,8 +69,8 @@ class PlansMixin(ArchiveBase):
     def plan(self, name_or_id: str | int) -> dict[str, Any] | None:
         """One plan (by name, or by id) like :meth:`plans` gives, plus ``versions``."""
         found = self.row(f"{_PLAN_SELECT} WHERE p.name = ?", (str(name_or_id),))
-        if found is None and str(name_or_id).isdecimal():
-            found = self.row(f"{_PLAN_SELECT} WHERE p.id = ?", (int(name_or_id),))
+        if found is None and row_id(name_or_id) is not None:
+            found = self.row(f"{_PLAN_SELECT} WHERE p.id = ?", (row_id(name_or_id),))
         if found is not None:
             found["versions"] = self.rows(
                 "SELECT id, seq, content_hash, title, created_at FROM plan_versions WHERE plan_id = ?"
