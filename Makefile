@@ -26,7 +26,9 @@ test: $(STAMP) system-deps
 	$(PY) -m pytest -q -n 2 -m "not chaos" tests
 
 chaos: $(STAMP) system-deps
-	$(PY) -m pytest -q -m chaos tests
+	HYPOTHESIS_PROFILE=explore $(PY) -m pytest -q -m chaos tests
+	# random hypothesis exploration (make test is derandomised): failures print a reproduction blob
+	HYPOTHESIS_PROFILE=explore $(PY) -m pytest -q -n 2 -m "hypothesis and not chaos" tests
 	$(PY) -m benchmarks.reliability_report
 
 bench: $(STAMP)

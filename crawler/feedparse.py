@@ -1,7 +1,7 @@
 """RSS 2.0 / Atom feeds → :class:`FeedItem` records, with the real-world quirks of WeChat feeds.
 
 feedparser does the XML; this module repairs what the feeds get wrong
-(see docs/notes/crawler.md and the shared notes on WeChat feeds):
+(see docs/crawler.md and the shared notes on WeChat feeds):
 
 * title-only items (``content:encoded`` repeating the title) carry no content;
 * summaries with literal JavaScript escapes (``\\x26``, ``\\x0a``, ``\\u4e2d``);

@@ -1,6 +1,6 @@
 """Pure text-in / data-out comparison of Chinese policy documents with tracked plans.
 
-Imports nothing else of ours and does no I/O (DESIGN.md).
+Imports nothing else of ours and does no I/O (docs/design.md).
 
 - ``compare(plan, doc, *, plan_title, doc_title) -> Comparison``: relation, scores,
   clause-level changes (added/removed/changed/moved, with inline diffs), changed key

@@ -1,6 +1,6 @@
 """The data the diff engine hands out: clauses, headings, changes, figure changes, comparisons.
 
-Plain dataclasses; ``Comparison.to_dict`` is the JSON contract of DESIGN.md.
+Plain dataclasses; ``Comparison.to_dict`` is the JSON contract of docs/design.md.
 """
 from __future__ import annotations
 

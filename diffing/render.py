@@ -218,7 +218,7 @@ def _md_change(change: Change) -> list[str]:
 
 
 def render_json(cmp: Comparison) -> str:
-    """The JSON contract of DESIGN.md (``Comparison.to_dict``) plus side-by-side rows."""
+    """The JSON contract of docs/design.md (``Comparison.to_dict``) plus side-by-side rows."""
     data = cmp.to_dict()
     data["rows"] = side_by_side(cmp)
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -136,7 +136,7 @@ def test_policywatch_add_goes_through_ingest(tmp_path):
 
 
 def test_import_rules_hold():
-    """crawler imports store and diffing; never policywatch (DESIGN.md)."""
+    """crawler imports store and diffing; never policywatch (docs/design.md)."""
     for path in (ROOT / "crawler").rglob("*.py"):
         text = Path(path).read_text(encoding="utf-8")
         assert "import policywatch" not in text and "from policywatch" not in text, path

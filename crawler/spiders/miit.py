@@ -1,6 +1,6 @@
 """MIIT spider: column pages → jpaas list API → articles → PDF attachments; and the search API.
 
-How www.miit.gov.cn works (docs/notes/crawler.md has the details): a column page
+How www.miit.gov.cn works (docs/crawler.md has the details): a column page
 (``/zwgk/zcjd/index.html``) is a JavaScript shell whose ``script[parseType=buildstatic]``
 carries ``queryData`` (single-quoted JSON). The list itself comes from
 ``GET /api-gateway/jpaas-publish-server/front/page/build/unit`` with those parameters
