@@ -8,6 +8,7 @@ and a process killed mid-write leaves nothing half-done (WAL rolls it back).
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -64,27 +65,61 @@ def decode(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-class ArchiveBase:
-    """Opens the file (WAL, foreign keys, busy timeout), migrates, runs transactions."""
+def _connect_read_only(path: Path, timeout: float) -> sqlite3.Connection:
+    """A ``mode=ro`` connection to an existing file (``immutable=1`` when we cannot write it)."""
+    if not path.is_file():
+        raise sqlite3.OperationalError("no such file")
+    flags = "mode=ro" if os.access(path, os.W_OK) else "mode=ro&immutable=1"
+    return sqlite3.connect(f"{path.resolve().as_uri()}?{flags}", uri=True, timeout=timeout,
+                           isolation_level=None, check_same_thread=False)
 
-    def __init__(self, path: str | Path, *, timeout: float = 30.0) -> None:
+
+class ArchiveBase:
+    """Opens the file (WAL, foreign keys, busy timeout), migrates, runs transactions.
+
+    ``read_only=True`` (what ``serve`` uses) never creates, migrates or writes the file:
+    SQLite ``mode=ro``, or ``immutable=1`` when this process cannot write the file (then
+    SQLite could not even create the WAL index); an empty file, another database or an
+    archive that needs a migration is refused.
+    """
+
+    def __init__(self, path: str | Path, *, timeout: float = 30.0, read_only: bool = False) -> None:
         self.path = Path(path)
+        self.read_only = read_only
         if self.path.is_dir():
             raise ArchiveError(f"{self.path} is a directory, not an archive file")
         try:
-            conn = sqlite3.connect(str(self.path), timeout=timeout, isolation_level=None,
-                                   check_same_thread=False)
+            conn = _connect_read_only(self.path, timeout) if read_only else sqlite3.connect(
+                str(self.path), timeout=timeout, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as exc:
             raise ArchiveError(f"cannot open archive {self.path}: {exc}") from exc
         self._conn = conn
         self._lock = threading.RLock()
         try:
-            self._configure(timeout)
+            if read_only:
+                self._check_read_only(timeout)
+            else:
+                self._configure(timeout)
             self.db = sqlite_utils.Database(conn)
-            schema.migrate(self.db)
+            if not read_only:
+                schema.migrate(self.db)
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise ArchiveError(f"{self.path} is not a usable policywatch archive: {exc}") from exc
+
+    def _check_read_only(self, timeout: float) -> None:
+        """Pragmas for reading, and refuse anything but an up-to-date archive (nothing may be created)."""
+        self._conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        self._conn.execute("PRAGMA query_only = ON")
+        names = {row[0] for row in self._conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if "_migrations" not in names:
+            raise sqlite3.DatabaseError("the file holds no archive (an empty file or another database)")
+        applied = {row[0] for row in self._conn.execute("SELECT name FROM _migrations")}
+        if any(name not in applied for name, _ in schema.MIGRATIONS):
+            raise sqlite3.DatabaseError("it was written by an older policywatch; run a command that writes "
+                                        "(e.g. policywatch crawl) once to upgrade it")
+        self._conn.execute("PRAGMA cache_size = -32000")
+        self._conn.execute("PRAGMA mmap_size = 268435456")
 
     def _configure(self, timeout: float) -> None:
         """Pragmas: busy timeout, WAL, NORMAL sync (safe in WAL), foreign keys, a larger cache and mmap."""

@@ -1,7 +1,9 @@
 """``policywatch serve``: the review page (inbox, diffs, search, plans, JSON API) under uvicorn.
 
 Binds to loopback by default. Bound to any other address it requires an access token
-(``--token`` or ``POLICYWATCH_TOKEN``) and refuses to start without one.
+(``POLICYWATCH_TOKEN``, or ``--token`` — which any user of the machine can read in ``ps``)
+and refuses to start without one. Without a token it answers only requests naming its own
+address (DNS rebinding). It opens the archive read-only and never creates or migrates one.
 """
 from __future__ import annotations
 
@@ -29,14 +31,14 @@ def is_loopback(host: str) -> bool:
 
 
 def check_archive(path: str) -> None:
-    """Refuse to serve a missing or unusable archive (serving never creates one)."""
+    """Refuse to serve a missing or unusable archive (serving never creates or changes one)."""
     from store.archive import Archive
     from store.errors import ArchiveError
 
     if not Path(path).is_file():
         raise CliError(f"no archive at {path}: crawl first (policywatch crawl) or pass --db PATH")
     try:
-        Archive(path).close()
+        Archive(path, read_only=True).close()
     except ArchiveError as exc:
         raise CliError(str(exc)) from exc
 
@@ -60,11 +62,10 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def page_url(sock: socket.socket) -> str:
-    """The address the socket really listens on, as a URL."""
+def bound_address(sock: socket.socket) -> tuple[str, int]:
+    """The (host, port) the socket really listens on."""
     host, port = sock.getsockname()[:2]
-    shown = f"[{host}]" if ":" in host else host
-    return f"http://{shown}:{port}/"
+    return host, port
 
 
 def configured_base_url(ctx: click.Context) -> str | None:
@@ -91,16 +92,18 @@ def exit_cleanly_on_sigterm() -> None:
 @click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535),
               help="Port to listen on (0: any free port).")
 @click.option("--token", envvar="POLICYWATCH_TOKEN", default=None,
-              help="Access token for every request (basic-auth password or Bearer). Also POLICYWATCH_TOKEN.")
+              help="Access token for every request (basic-auth password or Bearer). Prefer the "
+                   "POLICYWATCH_TOKEN environment variable: --token is visible to every user in ps.")
 @click.option("--base-url", envvar="POLICYWATCH_BASE_URL", default=None,
-              help="Public address for links in the Atom feed (default: [web] base_url of --config, "
-                   "else the address requests come in on).")
+              help="Public address for links in the Atom feed; its host is also accepted in Host headers "
+                   "(default: [web] base_url of --config, else the bound address).")
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, token: str | None, base_url: str | None) -> None:
     """Serve the review page: alerts inbox, side-by-side diffs, archive search, plans and /api/."""
     import uvicorn
 
     from policywatch.web import create_app
+    from policywatch.web.app import bound_url
 
     path = db_path(ctx)
     if not is_loopback(host) and not token:
@@ -110,10 +113,10 @@ def serve(ctx: click.Context, host: str, port: int, token: str | None, base_url:
         raise CliError("--token must be at least 8 characters")
     check_archive(path)
     sock = bind(host, port)
-    url = page_url(sock)
-    click.echo(f"policywatch: serving {path} at {url}" + (" (token required)" if token else ""))
+    bound = bound_address(sock)
+    click.echo(f"policywatch: serving {path} at {bound_url(*bound)}/" + (" (token required)" if token else ""))
     click.echo("press Ctrl+C to stop", err=True)
-    app = create_app(path, token=token, base_url=base_url or configured_base_url(ctx))
+    app = create_app(path, token=token, base_url=base_url or configured_base_url(ctx), bound=bound)
     config = uvicorn.Config(app, log_level="warning", access_log=False, server_header=False,
                             proxy_headers=False)
     exit_cleanly_on_sigterm()

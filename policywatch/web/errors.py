@@ -7,6 +7,7 @@ and every other request with the ``error.html`` page.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -88,7 +89,17 @@ def install_error_handlers(app: FastAPI) -> None:
         status = 400 if isinstance(exc, SearchError) else 503
         return error_response(request, status, f"archive: {exc}")
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> Response:
-        log.error("unexpected error on %s: %s: %s", request.url.path, type(exc).__name__, exc)
-        return error_response(request, 500, "internal error; the server log has the details")
+    @app.middleware("http")
+    async def _unexpected(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        """A 500 page and one log line; the traceback only at debug level.
+
+        A middleware rather than an ``Exception`` handler: Starlette re-raises after such a
+        handler, and the server then prints the whole traceback on stderr.
+        """
+        try:
+            return await call_next(request)
+        except Exception as exc:  # noqa: BLE001 - the last line of defence answers every error
+            log.error("unexpected error on %s: %s: %s", request.url.path, type(exc).__name__,
+                      str(exc).splitlines()[0] if str(exc) else "")
+            log.debug("traceback of the error on %s", request.url.path, exc_info=True)
+            return error_response(request, 500, "internal error; the server log has the details")

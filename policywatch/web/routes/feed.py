@@ -17,6 +17,5 @@ FEED_SIZE = 50
             responses={200: {"content": {"application/atom+xml": {}}, "description": "Atom 1.0 feed"}})
 def alerts_atom(request: Request) -> Response:
     """The newest alerts as an Atom feed; entry links open the alert's review page."""
-    base_url = request.app.state.base_url or str(request.base_url).rstrip("/")
-    body = render_atom(archive_for(request).alerts(limit=FEED_SIZE), base_url=base_url)
+    body = render_atom(archive_for(request).alerts(limit=FEED_SIZE), base_url=request.app.state.base_url)
     return Response(body, media_type="application/atom+xml; charset=utf-8")
