@@ -13,11 +13,8 @@
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import random
-import socket
 from email.utils import parsedate_to_datetime
-from functools import lru_cache
 
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
@@ -31,7 +28,7 @@ from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
 from crawler.freshness import now_utc
-from crawler.urls import host_of, port_of
+from crawler.urls import host_of, is_private_host, port_of
 
 
 class RefusedHost(IgnoreRequest):
@@ -62,34 +59,16 @@ class HostGuardMiddleware:
 
 
 def _check_private(url: str, host: str, sources: list) -> None:
-    """A private host is reachable only by a source that allows it, and only on that
-    source's own port: ``allow_private`` on a loopback test site must not open every
-    other local service (scrapyd on :6800, the review page)."""
+    """A private host:port is reachable only as the own host *and* port of a source that
+    allows it: ``allow_private`` on a loopback test site must not open every other local
+    service (scrapyd on :6800, the review page), whatever ``follow`` names."""
     allowing = [s for s in sources if s.allow_private]
     if not allowing:
         raise RefusedHost(f"{host} is a private/loopback address (set allow_private = true on the source)")
     port = port_of(url)
-    if not any(host_of(s.url) != host or port_of(s.url) == port for s in allowing):
-        raise RefusedHost(f"{host}:{port} is not the port of the source allowed to reach {host}")
-
-
-def is_private_host(host: str) -> bool:
-    """True when ``host`` is, or resolves to, a non-public address (loopback, RFC 1918, link-local…)."""
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return not ipaddress.ip_address(host.strip("[]")).is_global
-    except ValueError:
-        return any(not ipaddress.ip_address(a).is_global for a in _resolve(host))
-
-
-@lru_cache(maxsize=512)
-def _resolve(host: str) -> tuple[str, ...]:
-    try:
-        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
-    except OSError:
-        return ()
-    return tuple({info[4][0].split("%")[0] for info in infos})
+    if not any(host_of(s.url) == host and port_of(s.url) == port for s in allowing):
+        raise RefusedHost(f"{host}:{port} is a private address other than the host and port of the source "
+                          "allowed to reach private addresses")
 
 
 class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):

@@ -6,6 +6,9 @@ folding them one article would be stored many times and alert many times.
 """
 from __future__ import annotations
 
+import ipaddress
+import socket
+from functools import lru_cache
 from urllib.parse import SplitResult, parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 #: Query parameters that only track the reader, never select the content (WeChat share and
@@ -60,6 +63,25 @@ def port_of(url: str) -> int:
     """The port ``url`` connects to (the scheme's default when none is written)."""
     parts = urlsplit(url)
     return parts.port or (443 if parts.scheme == "https" else 80)
+
+
+def is_private_host(host: str) -> bool:
+    """True when ``host`` is, or resolves to, a non-public address (loopback, RFC 1918, link-local…)."""
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return not ipaddress.ip_address(host.strip("[]")).is_global
+    except ValueError:
+        return any(not ipaddress.ip_address(a).is_global for a in _resolve(host))
+
+
+@lru_cache(maxsize=512)
+def _resolve(host: str) -> tuple[str, ...]:
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except OSError:
+        return ()
+    return tuple({info[4][0].split("%")[0] for info in infos})
 
 
 #: Query parameters that carry credentials in feed URLs (self-hosted RSS bridges, API keys).

@@ -36,6 +36,10 @@ def _feed(site_url: str, other_port_url: str) -> str:
     items = [(url, f"内网链接{i}") for i, url in enumerate(FORBIDDEN)]
     items += [("file:///etc/passwd", "本地文件"), (f"{site_url}/to-metadata", "跳转"), (other_port_url, "另一个端口"),
               ("http://chaos.localhost/x.html", "localhost 子域")]
+    return _rss(items)
+
+
+def _rss(items: list[tuple[str, str]]) -> str:
     entries = "".join(f"<item><title>{title}</title><link>{link}</link><guid>{i}</guid>"
                       f"<description>摘要{i}：工业互联网</description></item>" for i, (link, title) in enumerate(items))
     return f"<?xml version='1.0'?><rss version='2.0'><channel><title>f</title>{entries}</channel></rss>"
@@ -57,6 +61,13 @@ url = "{site_url}/page-to-ten"
 allow_private = true
 
 [[source]]
+name = "follows-localhost"
+kind = "feed"
+url = "{site_url}/feed-localhost.xml"
+follow = ["localhost"]
+allow_private = true
+
+[[source]]
 name = "sneaky-name"
 kind = "page"
 url = "http://chaos.localhost:{site_url.rsplit(':', 1)[1]}/x.html"
@@ -72,6 +83,11 @@ def crawled(tmp_path_factory):
         other_service.route("/internal", "<html><body><div id='js_content'><p>内部服务的数据。</p></div></body></html>")
         site.route("/feed.xml", _feed(site.base_url, other_service.url("/internal")),
                    content_type="application/rss+xml")
+        other_on_localhost = other_service.url("/internal").replace("127.0.0.1", "localhost")
+        site.route("/feed-localhost.xml", _rss([(other_on_localhost, "跟随的 localhost 另一端口"),
+                                                 (f"{site.base_url}/to-other-localhost", "跳到另一端口")]),
+                   content_type="application/rss+xml")
+        site.route("/to-other-localhost", Response(302, headers={"Location": other_on_localhost}))
         site.route("/to-metadata", Response(302, headers={"Location": FORBIDDEN[1]}))
         site.route("/page-to-ten", Response(302, headers={"Location": FORBIDDEN[0]}))
         db = tmp_path / "guard.db"
@@ -106,11 +122,26 @@ def test_links_off_the_source_hosts_are_kept_from_the_feed_not_fetched(crawled):
             version = archive.get(document["id"])["version"]
             assert version["meta"].get("provisional"), f"{url} was fetched"
         assert archive.find_document("file:///etc/passwd") is None
-    assert set(crawled["paths"]) <= {"/feed.xml", "/to-metadata", "/page-to-ten", "/robots.txt"}
+    assert set(crawled["paths"]) <= {"/feed.xml", "/to-metadata", "/page-to-ten", "/robots.txt",
+                                     "/feed-localhost.xml", "/to-other-localhost"}
 
 
 def test_allow_private_does_not_open_other_ports(crawled):
+    """Not on the source's host, nor on a host ``follow`` names (directly or by redirect)."""
     assert crawled["other_port_hits"] == 0
+    errors = "\n".join(crawled["counts"]["error_lines"])
+    assert "localhost:" in errors and "other than the host and port" in errors, errors
+
+
+@pytest.mark.parametrize("url", ["http://localhost:6800/x", "http://localhost:8081/x", "http://127.0.0.1:6800/x",
+                                 "http://10.0.0.1:8080/x"])
+def test_allow_private_opens_only_the_sources_own_host_and_port(url):
+    source = Source(name="s", kind="feed", url="http://127.0.0.1:8080/feed.xml", allow_private=True,
+                    follow=("localhost", "10.0.0.1"))
+    guard = HostGuardMiddleware(crawler=SimpleNamespace(spider=FeedSpider(sources=[source])))
+    with pytest.raises(RefusedHost):
+        guard.process_request(Request(url, meta={"pw_source": "s"}))
+    assert guard.process_request(Request("http://127.0.0.1:8080/a.html", meta={"pw_source": "s"})) is None
 
 
 GUARDED = [url for url in FORBIDDEN if "[" not in url] + ["http://localhost/x", "http://a.localhost/x",
