@@ -7,8 +7,9 @@ first — what it is, who published it, the changed figures (50000 → 60000), t
 top changed clauses — and stops before the channel's byte limit, ending with a
 "more" link to the review page instead of a truncated line.
 
-Page text is never trusted: HTML output is escaped, and markdown output has the
-characters that would make links, tags or emphasis replaced by their full-width forms.
+Page text is never trusted: control characters are dropped (:func:`policywatch.textsafe.clean_data`),
+HTML output is escaped, and markdown output has the characters that would make links,
+tags or emphasis replaced by their full-width forms.
 """
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
+
+from policywatch.textsafe import clean_data
 
 #: How each relation is named in messages.
 RELATION_LABELS = {
@@ -69,6 +72,7 @@ class AlertView:
                 summary = {}  # a damaged summary still makes a message from the alert's own columns
         if not isinstance(summary, dict):
             summary = {}
+        record, summary = clean_data(record), clean_data(summary)
         alert_id = int(record["id"])
 
         def pick(key: str, default: Any = None) -> Any:

@@ -6,6 +6,7 @@ so that any feed reader can follow the alerts without a server.
 """
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 import xml.etree.ElementTree as ET
@@ -16,10 +17,12 @@ from typing import Any
 
 from policywatch.channels.base import Channel, DeliveryError, register
 from policywatch.messages import RELATION_LABELS, AlertView, render_html, render_text, web_url
+from policywatch.textsafe import clean_text
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 _A = "{" + ATOM_NS + "}"
 ET.register_namespace("", ATOM_NS)
+log = logging.getLogger(__name__)
 
 
 def render_atom(alerts: list[dict[str, Any]], *, base_url: str) -> str:
@@ -64,6 +67,12 @@ def _entry(alert: AlertView, base_url: str) -> ET.Element:
 
 
 def _serialise(feed: ET.Element) -> str:
+    """The feed as XML text; every text and attribute passes :func:`clean_text`, so it always parses."""
+    for element in feed.iter():
+        element.text = clean_text(element.text) if element.text else element.text
+        element.tail = clean_text(element.tail) if element.tail else element.tail
+        for name, value in element.attrib.items():
+            element.set(name, clean_text(value))
     ET.indent(feed)
     return "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n" + ET.tostring(feed, encoding="unicode") + "\n"
 
@@ -115,12 +124,29 @@ class AtomChannel(Channel):
         _write_atomically(path, _serialise(feed))
 
     def _existing(self, path: Path) -> list[ET.Element]:
+        """The entries of the feed file; none when it is missing or damaged.
+
+        A damaged file (cut short, or written with characters XML forbids) would otherwise
+        fail every later delivery: it is kept beside the feed as ``<name>.damaged`` and the
+        feed is rebuilt from the alerts sent from now on.
+        """
         if not path.exists():
             return []
         try:
             return ET.parse(path).getroot().findall(_A + "entry")
-        except (ET.ParseError, OSError) as exc:
+        except ET.ParseError as exc:
+            log.warning("the feed %s is damaged (%s): kept as %s.damaged, rebuilding it", path, exc, path.name)
+            _keep_damaged(path)
+            return []
+        except OSError as exc:
             raise DeliveryError(f"cannot read the existing feed {path}: {exc}") from None
+
+
+def _keep_damaged(path: Path) -> None:
+    try:
+        os.replace(path, path.with_name(path.name + ".damaged"))
+    except OSError as exc:
+        raise DeliveryError(f"cannot move the damaged feed {path} aside: {exc}") from None
 
 
 def _write_atomically(path: Path, text: str) -> None:

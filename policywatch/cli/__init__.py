@@ -12,6 +12,8 @@ import sys
 
 import click
 
+from policywatch.cli.terminal import guard_output
+
 _MODULES = ("normalise", "diff", "archive", "crawl", "run", "alerts", "serve", "deploy")
 
 
@@ -36,6 +38,7 @@ for _name in _MODULES:
 def main() -> None:
     """Entry point: run the group; unexpected errors become one line and exit 2."""
     debug = "--debug" in sys.argv or bool(os.environ.get("POLICYWATCH_DEBUG"))
+    guard_output()
     try:
         code = group.main(standalone_mode=False)
     except click.exceptions.Abort:

@@ -17,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
+from policywatch.textsafe import clean_text
 from policywatch.web.snippets import snippet_html
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
@@ -101,10 +102,17 @@ def url_for(context: Context, name: str, /, **params: Any) -> str:
     return str(context["request"].app.url_path_for(name, **params))
 
 
+def printable(value: Any) -> Any:
+    """Every ``{{ … }}`` output without XML-illegal control characters (stored text predating the normaliser's clean-up)."""
+    if isinstance(value, Markup):
+        return Markup(clean_text(str(value)))
+    return clean_text(value) if isinstance(value, str) else value
+
+
 def make_templates() -> Jinja2Templates:
-    """The templates object with autoescape forced on for every template."""
+    """The templates object with autoescape forced on for every template, and control characters dropped."""
     env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True,
-                      trim_blocks=True, lstrip_blocks=True)
+                      trim_blocks=True, lstrip_blocks=True, finalize=printable)
     env.filters.update(percent=percent, when=when, relation=relation_label, priority=priority_label,
                        snippet=snippet, paragraphs=paragraphs, web_url=web_url)
     env.globals.update(with_query=with_query, escape=escape, url_for=url_for)
