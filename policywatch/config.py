@@ -7,8 +7,10 @@ Kind-specific channel keys (email ``from``/``to``, dingtalk ``secret`` …) are 
 by the channel classes themselves (:func:`policywatch.channels.build_channels`).
 
 Every secret the file names (passwords, signing secrets, tokens inside webhook URLs,
-header values) is registered with :mod:`policywatch.redact`, which scrubs log lines,
-error messages and stored delivery errors.
+header values and each word after a header's scheme, so the bare token of
+``Bearer ${TOKEN}`` too) — and every value substituted from ``${…}``, whatever key holds
+it — is registered with :mod:`policywatch.redact`, which scrubs log lines, error messages,
+stored delivery errors and what ``alerts channels`` prints.
 """
 from __future__ import annotations
 
@@ -40,6 +42,8 @@ MAX_DURATION = 366 * 86400.0
 #: Keys whose values are secrets wherever they appear.
 SECRET_KEYS = frozenset({"password", "secret", "token", "api_key", "apikey"})
 
+#: Header names (parts of) whose values carry a credential after a scheme word ("Bearer …").
+_CREDENTIAL_HEADER_PARTS = ("auth", "token", "key", "secret", "cookie", "sign", "pass")
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
 _UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
@@ -233,6 +237,7 @@ def substitute_env(value: Any, environ: dict[str, str] | os._Environ, *, where: 
         name = match.group(1)
         if name not in environ:
             raise ConfigError(f"environment variable {name} is not set (referenced by {where})")
+        register_secret(environ[name])
         return environ[name]
 
     return _ENV_REF.sub(replace, value)
@@ -292,9 +297,12 @@ def _register_option_secrets(options: dict[str, Any]) -> None:
         if key in SECRET_KEYS and isinstance(value, str):
             register_secret(value)
         elif key == "headers" and isinstance(value, dict):
-            for header_value in value.values():
+            for header, header_value in value.items():
                 if isinstance(header_value, str):
                     register_secret(header_value)
+                    if any(part in str(header).lower() for part in _CREDENTIAL_HEADER_PARTS):
+                        for word in header_value.split()[1:]:
+                            register_secret(word)
 
 
 def _schemes(kind: str) -> tuple[str, ...]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, quote, urlsplit
 
 #: Query parameters whose values are credentials in webhook URLs (WeCom key, DingTalk access_token …).
 SECRET_PARAMS = ("key", "access_token", "token", "sign", "secret", "password", "apikey", "api_key", "auth")
@@ -28,9 +28,11 @@ _TOKENISH = re.compile(r"^(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9_-]{16,}$")
 
 
 def register_secret(value: str) -> None:
-    """Remember ``value`` as a secret: :func:`redact` masks it wherever it appears."""
+    """Remember ``value`` as a secret: :func:`redact` masks it wherever it appears, also
+    percent-encoded (as it shows in a URL an error message quotes)."""
     if isinstance(value, str) and len(value.strip()) >= 4:
         _SECRETS.add(value.strip())
+        _SECRETS.add(quote(value.strip(), safe=""))
 
 
 def secrets_in_url(url: str) -> list[str]:

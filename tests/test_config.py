@@ -9,7 +9,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from policywatch.channels import build_channels
-from policywatch.config import ConfigError, Rules, load_config, parse_config, parse_duration
+from policywatch.config import ConfigError, Rules, load_config, parse_config, parse_duration, substitute_env
 from policywatch.redact import RedactingFilter, redact, register_secret
 
 EXAMPLE = """
@@ -227,3 +227,14 @@ def test_durations_are_positive_seconds_or_one_line_errors(value):
 def test_duration_units(amount, unit):
     factor = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400}[unit]
     assert parse_duration(f"{amount}{unit}", "x") == pytest.approx(amount * factor)
+
+
+def test_every_substituted_value_and_a_bare_header_token_are_secrets():
+    load = parse_config(substitute_env({"channel": [{
+        "name": "hook", "kind": "webhook", "url": "https://hooks.example/x?az=${AZ}",
+        "headers": {"Authorization": "Bearer literal-token-42abc", "X-Trace": "${TRACE}"}}]},
+        {"AZ": "az-code-8d7c6b", "TRACE": "trace-id-77"}, where=""))
+    assert load.channels[0].url.endswith("az-code-8d7c6b")
+    shown = redact("GET https://hooks.example/x?az=az-code-8d7c6b said literal-token-42abc trace-id-77")
+    assert "az-code-8d7c6b" not in shown and "literal-token-42abc" not in shown and "trace-id-77" not in shown
+    assert "Bearer" not in shown or "Bearer ***" in shown

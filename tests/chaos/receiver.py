@@ -8,7 +8,9 @@
 
 The first attempt of a key fails with HTTP 500 with probability ``fail_rate`` (decided
 by seed and key), so retries and the at-least-once window are exercised too; paths
-starting with one of ``broken_paths`` always fail; ``delay`` slows every answer down.
+starting with one of ``broken_paths`` always fail; paths starting with one of ``echo_paths``
+are refused with HTTP 400 echoing the request's path and bare ``Authorization`` token (as
+careless servers do); ``delay`` slows every answer down.
 """
 from __future__ import annotations
 
@@ -25,11 +27,12 @@ class Receiver:
     """A threaded HTTP server on 127.0.0.1:<ephemeral> that accepts webhook POSTs."""
 
     def __init__(self, *, seed: int = 0, fail_rate: float = 0.0, broken_paths: tuple[str, ...] = (),
-                 delay: float = 0.0) -> None:
+                 delay: float = 0.0, echo_paths: tuple[str, ...] = ()) -> None:
         self.seed = seed
         self.delay = delay
         self.fail_rate = fail_rate
         self.broken_paths = broken_paths
+        self.echo_paths = echo_paths
         self.deliveries: list[tuple[str, list[int]]] = []
         self.posts: list[tuple[str, bytes]] = []
         self.refused = 0
@@ -97,9 +100,23 @@ def _handler_for(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:  # noqa: N802 - http.server's naming
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             time.sleep(receiver.delay)
+            if receiver.echo_paths and self.path.startswith(receiver.echo_paths):
+                self._echo(body)
+                return
             ok = receiver.accept(self.path, self.headers.get("Idempotency-Key", ""), body)
             answer = b'{"ok":true}' if ok else b'{"error":"chaos"}'
             self.send_response(200 if ok else 500)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
+
+        def _echo(self, body: bytes) -> None:
+            """Refuse with 400, echoing the path and the bare token of the Authorization header."""
+            receiver.posts.append((self.path, body))
+            token = self.headers.get("Authorization", "").partition(" ")[2]
+            answer = json.dumps({"error": "bad request", "path": self.path, "token": token}).encode()
+            self.send_response(400)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(answer)))
             self.end_headers()

@@ -32,6 +32,8 @@ SECRETS = {
     "PW_HOOK_SECRET": "hooksecret2b3c4d5e6f7a8b",
     "PW_SMTP_PASSWORD": "smtppass4d5e6f7a8b9c0d1e",
     "PW_TG_TOKEN": "123456789:tgtokenAAbbCCddEEff",
+    "PW_AZ_CODE": "azcode8d7c6b5a4f3e2d1c",
+    "PW_ECHO_TOKEN": "echotoken1f2e3d4c5b6a7f8e",
 }
 
 
@@ -72,6 +74,12 @@ secret = "${{PW_HOOK_SECRET}}"
 headers = {{ Authorization = "Bearer ${{PW_HOOK_TOKEN}}" }}
 
 [[channel]]
+name = "echoing"
+kind = "webhook"
+url = "{bots.base_url}/echo?az=${{PW_AZ_CODE}}"
+headers = {{ Authorization = "Bearer ${{PW_ECHO_TOKEN}}" }}
+
+[[channel]]
 name = "mail"
 kind = "email"
 url = "{mail_url}"
@@ -100,7 +108,7 @@ def _policywatch(db: Path, config: Path, *args: str) -> subprocess.CompletedProc
 def leaked(tmp_path_factory):
     directory = tmp_path_factory.mktemp("secrets")
     archive = hostile.build(directory / "archive.db")
-    with Receiver(broken_paths=("/broken",)) as bots, mailbox() as mail:
+    with Receiver(broken_paths=("/broken",), echo_paths=("/echo",)) as bots, mailbox() as mail:
         config = _config(directory / "policywatch.toml", bots, mail.url)
         runs = [_policywatch(archive.path, config, "alerts", "send"),
                 _policywatch(archive.path, config, "--debug", "alerts", "send"),
@@ -117,12 +125,13 @@ def test_deliveries_really_failed(leaked):
     first = leaked["runs"][0]
     assert first.returncode == 1, first.stderr
     assert "Traceback" not in leaked["output"]
-    assert first.stdout.count("1 failed") == len(SECRETS) - 3, first.stdout
+    assert first.stdout.count("1 failed") == len(SECRETS) - 4, first.stdout
     assert all(run.returncode in (0, 1, 2) for run in leaked["runs"]), [r.stderr[-300:] for r in leaked["runs"]]
 
 
 @pytest.mark.parametrize("name", sorted(SECRETS))
 def test_secret_never_in_logs(leaked, name):
+    """Also the bare token of ``Bearer ${TOKEN}`` echoed by a server, and a ``${…}`` in any query parameter."""
     assert SECRETS[name] not in leaked["output"], f"{name} leaked into the output"
 
 
