@@ -32,8 +32,8 @@ USER_AGENT = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHT
 MAX_BYTES = 50 * 1024 * 1024
 #: Largest body fetched from a URL, compressed or not: the crawler's DOWNLOAD_MAXSIZE.
 FETCH_MAX_BYTES = settings.DOWNLOAD_MAXSIZE
-#: Redirects followed before giving up.
-MAX_REDIRECTS = 10
+#: Redirects followed before giving up: the crawler's REDIRECT_MAX_TIMES.
+MAX_REDIRECTS = settings.REDIRECT_MAX_TIMES
 #: Decompressed bytes produced per step, so one compressed chunk never unpacks into a huge buffer.
 _INFLATE_STEP = 256 * 1024
 
