@@ -9,9 +9,10 @@ break an output:
   DEL, the non-characters U+FFFE/U+FFFF and lone surrogates are removed. XML 1.0 forbids
   all of them; a single one makes a feed reader reject the whole feed.
 * :func:`terminal_safe` — for everything the CLI prints: every escape sequence and control
-  character is removed except colour (SGR, ``ESC[…m``) and our progress line's
-  ``\\r ESC[K``, so page text cannot set the window title, move the cursor, ring the bell
-  or rewrite what is on screen.
+  character is removed except the styles our renderers use (SGR ``ESC[…m`` with only the
+  parameters in :data:`OUR_STYLES`: reset, bold, dim, underline, strike, red/green/yellow/cyan)
+  and our progress line's ``\\r ESC[K``, so page text cannot set the window title, move the
+  cursor, ring the bell, hide text (conceal, 256 colours) or rewrite what is on screen.
 
 Imports nothing else of ours.
 """
@@ -30,8 +31,10 @@ _TERMINAL_CONTROL = re.compile(
     "|\x1b[ -~]?"
     "|[\x00-\x08\x0b-\x1f\x7f-\x9f]"
 )
-#: The only sequences the CLI itself writes: colour (SGR) and the progress line's erase.
-_OURS = re.compile("\x1b\\[[0-9;]*m|\r\x1b\\[K")
+#: SGR parameters our renderers use (diffing.render's colours, click.style's bold/underline).
+OUR_STYLES = frozenset({"", "0", "1", "2", "4", "9", "22", "24", "31", "32", "33", "36", "39"})
+#: Candidates for the only sequences the CLI itself writes: colour (SGR) and the progress line's erase.
+_OURS = re.compile("\x1b\\[([0-9;]*)m|\r\x1b\\[K")
 
 
 def clean_text(text: str) -> str:
@@ -51,12 +54,13 @@ def clean_data(value: Any) -> Any:
 
 
 def terminal_safe(text: str) -> str:
-    """``text`` with every escape sequence and control character removed but colour and line erase."""
+    """``text`` with every escape sequence and control character removed but our styles and line erase."""
     pieces = []
     start = 0
     for ours in _OURS.finditer(text):
         pieces.append(_TERMINAL_CONTROL.sub("", text[start:ours.start()]))
-        pieces.append(ours.group())
+        if ours.group(1) is None or set(ours.group(1).split(";")) <= OUR_STYLES:
+            pieces.append(ours.group())
         start = ours.end()
     pieces.append(_TERMINAL_CONTROL.sub("", text[start:]))
     return "".join(pieces)

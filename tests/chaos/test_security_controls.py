@@ -6,7 +6,7 @@ window, ``ESC[2J`` clears the screen), C1 controls and the XML non-character U+F
 Atom feed (served and written by the ``atom`` channel), the review page, mail and chat
 must stay well-formed and free of them; a damaged feed file is rebuilt instead of failing
 every later delivery; and every CLI command prints them neutralised while our own colour
-codes still reach the terminal.
+codes still reach the terminal (and no other style: conceal ``ESC[8m`` could hide text).
 """
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from policywatch.alerts import deliver
 from policywatch.channels import build_channels
 from policywatch.config import parse_config
-from policywatch.textsafe import clean_text, terminal_safe
+from policywatch.textsafe import OUR_STYLES, clean_text, terminal_safe
 from store.archive import Archive
 from tests.browser.sample_archive import build
 from tests.browser.server import running_server
@@ -35,10 +35,10 @@ from tests.chaos.mailbox import mailbox
 from tests.chaos.pages import ROOT
 from tests.chaos.receiver import Receiver
 
-TITLE = "控制\x1b]0;pwned\x07字符\x1b[2J\x1b[31m红\x1b[0m\ufffe\x9b6n\x00标题"
-FORBIDDEN = ("\x1b]", "\x07", "\x1b[2J", "\ufffe", "\x9b", "\x00")
+TITLE = "控制\x1b]0;pwned\x07字符\x1b[2J\x1b[31m红\x1b[0m\x1b[8m隐\x1b[0m\ufffe\x9b6n\x00标题"
+FORBIDDEN = ("\x1b]", "\x07", "\x1b[2J", "\x1b[8m", "\ufffe", "\x9b", "\x00")
 #: What must never reach a terminal (U+FFFE is only illegal in XML).
-TERMINAL_FORBIDDEN = ("\x1b]", "\x07", "\x1b[2J", "\x9b", "\x00")
+TERMINAL_FORBIDDEN = ("\x1b]", "\x07", "\x1b[2J", "\x1b[8m", "\x9b", "\x00")
 VISIBLE = "控制"
 
 
@@ -183,10 +183,12 @@ def test_clean_text_always_makes_xml(text):
     assert cleaned == clean_text(cleaned)
 
 
-@given(st.text(alphabet=st.sampled_from(["\x1b", "[", "]", "0", ";", "m", "K", "\x07", "\x9b", "\r", "P", "\\",
+@given(st.text(alphabet=st.sampled_from(["\x1b", "[", "]", "0", "8", ";", "m", "K", "\x07", "\x9b", "\r", "P", "\\",
                                           "a", "字", "\n"])))
 def test_terminal_safe_lets_only_colour_and_erase_through(text):
     safe = terminal_safe(text)
     without_ours = safe.replace("\r\x1b[K", "")
+    for style in re.findall("\x1b\\[([0-9;]*)m", without_ours):
+        assert set(style.split(";")) <= OUR_STYLES, style
     without_ours = re.sub("\x1b\\[[0-9;]*m", "", without_ours)
     assert not any(ch in without_ours for ch in "\x1b\x07\x9b\r")
