@@ -116,3 +116,46 @@ def test_site_first_page_title_still_finds_the_heading():
             + "<p>工业和信息化部今天发布2025年通信业统计公报，全年电信业务收入稳步增长，5G用户持续增加。</p>" * 3
             + "</div></body></html>")
     assert normalise(page).title == "工信部发布2025年通信业统计公报"
+
+
+def test_a_news_page_with_a_wechat_marker_falls_back_to_the_generic_reader():
+    """A news page whose share widget carries a WeChat variable: the WeChat reader finds no
+    article, the page is still read (issue 14: 4 of 35 real news pages were lost so)."""
+    page = NEWS.replace("</head>", "<script>var item_show_type = '0'; var msg_title = '';</script>"
+                        '<script src="https://res.wx.qq.com/open/js/jweixin-1.6.0.js"></script></head>')
+    doc = normalise(page, url="https://news.example.com/tech/2025/0318/a1.html")
+    assert (doc.kind, doc.meta["tried"]) == ("generic", ["wechat"])
+    assert doc.body.startswith("记者从工业和信息化部获悉")
+
+
+def test_a_saved_page_naming_miit_falls_back_to_the_generic_reader():
+    page = NEWS.replace("</head>", '<link rel="canonical" href="https://news.example.com/a1.html">'
+                        '<meta name="SiteDomain" content="www.miit.gov.cn"></head>')
+    page = page.replace("<title>", "<title>中华人民共和国工业和信息化部 ")
+    doc = normalise(page.encode())
+    assert (doc.kind, doc.meta["tried"]) == ("generic", ["miit"])
+    assert doc.canonical_url == "https://news.example.com/a1.html"
+
+
+def test_a_news_page_loading_wechats_share_script_is_not_taken_for_wechat():
+    page = NEWS.replace("</head>", '<script src="https://res.wx.qq.com/open/js/jweixin-1.6.0.js"></script></head>')
+    doc = normalise(page, url="https://news.example.com/tech/2025/0318/a1.html")
+    assert doc.kind == "generic" and "tried" not in doc.meta
+
+
+def test_a_forced_kind_is_not_second_guessed():
+    import pytest
+
+    from crawler.normalise import NormaliseError
+
+    with pytest.raises(NormaliseError, match="read as a wechat page"):
+        normalise(NEWS, kind="wechat")
+
+
+def test_markdown_with_html_comments_is_read():
+    """LawRefBook's law files carry ``<!-- INFO END -->`` between the header and the text."""
+    text = ("# 中华人民共和国会计法\n\n1985年1月21日第六届全国人民代表大会常务委员会第九次会议通过\n\n"
+            "<!-- INFO END -->\n\n## 第一章 总则\n\n第一条 为了规范会计行为，保证会计资料真实、完整，制定本法。\n")
+    doc = normalise(text.encode())
+    assert doc.title == "中华人民共和国会计法"
+    assert "INFO END" not in doc.body and "第一条为了规范会计行为" in doc.body

@@ -80,3 +80,12 @@ def test_gzipped_file_is_read(tmp_path):
     path = tmp_path / "page.html.gz"
     path.write_bytes(gzip.compress(fixture_bytes(wechat_page("goscraper_jiagoushi_2018.html"))))
     assert load(str(path)).title == "一分钟了解互联网动静分离架构"
+
+
+def test_a_saved_file_takes_the_address_it_was_saved_from(tmp_path):
+    """``add FILE --url URL`` / ``load(FILE, url=URL)``: the document is the page at URL."""
+    path = tmp_path / "saved.html"
+    path.write_bytes(fixture_bytes(wechat_page("wae_normal01_xuanyuan.html")))
+    doc = load(str(path), url="https://mp.weixin.qq.com/s/KDWh_qGpFN5Vu1TR9t30Mw")
+    assert doc.url == "https://mp.weixin.qq.com/s/KDWh_qGpFN5Vu1TR9t30Mw"
+    assert doc.canonical_url == "https://mp.weixin.qq.com/s/KDWh_qGpFN5Vu1TR9t30Mw"

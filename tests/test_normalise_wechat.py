@@ -91,6 +91,9 @@ def test_real_wechat_page(name, fields, must, must_not):
     ("wae_deleted01.html", "deleted", "该内容已被发布者删除"),
     ("wae_violation01.html", "blocked", "此内容因违规无法查看"),
     ("wae_unavailable01.html", "unavailable", "该内容暂时无法查看"),
+    # The English-language template (window.LANG = "en") of the same pages.
+    ("wae_deleted06.html", "deleted", "The content has been deleted by the author"),
+    ("wae_violation02.html", "blocked", "此内容因违规无法查看"),
 ])
 def test_error_pages_give_a_status_and_no_body(name, status, message):
     doc = normalise(fixture_bytes(wechat_page(name)), url="https://mp.weixin.qq.com/s/P9cMowFQ-QahLRnfHponKw")
@@ -199,3 +202,10 @@ def test_script_urls_claimed_by_a_page_are_dropped():
             "</script></body></html>")
     doc = normalise(page)
     assert doc.canonical_url is None and doc.origin_url is None
+
+
+def test_error_page_with_unknown_wording_is_still_a_status_page():
+    """WeChat's message template with a message no marker knows: unavailable, not an error."""
+    page = fixture_bytes(wechat_page("wae_deleted01.html")).decode("utf-8").replace("该内容已被发布者删除", "此内容已下架")
+    doc = normalise(page, url="https://mp.weixin.qq.com/s/P9cMowFQ-QahLRnfHponKw")
+    assert (doc.status, doc.meta["message"]) == ("unavailable", "此内容已下架")

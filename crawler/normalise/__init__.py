@@ -11,7 +11,7 @@ import hashlib
 from crawler.normalise.decode import decode, gunzip
 from crawler.normalise.errors import NormaliseError
 from crawler.normalise.pdf import is_pdf, pdf_document
-from crawler.normalise.registry import KINDS, choose, get, help_texts, load_all
+from crawler.normalise.registry import KINDS, candidates, get, help_texts, load_all
 from crawler.normalise.slim import slim_wechat
 from crawler.normalise.urls import canonical_url, same_site, web_url
 from store.model import Document
@@ -38,18 +38,48 @@ def normalise(data: bytes | str, *, url: str | None = None, kind: str | None = N
     text = decode(data, headers)
     if _truncated(text):
         raise NormaliseError("truncated HTML: the page ends before </body> or </html>")
-    normaliser = get(kind) if kind else choose(text, url)
-    return _finished(normaliser.parse(text, url=url, headers=headers), url, source, fetched_at)
+    doc = _read(text, url, kind, headers)
+    return _finished(doc, url, source, fetched_at)
+
+
+def _read(text: str, url: str | None, kind: str | None, headers: dict[str, str]) -> Document:
+    """The first reader that finds the article (or a status) in the page.
+
+    Content sniffing can pick the wrong reader (a news page carrying WeChat's share
+    script, a saved page linking to miit.gov.cn); a page is lost only when every
+    plausible reader, ending with the generic one, finds nothing. The readers that
+    failed first are recorded in ``meta["tried"]``. A forced ``kind`` is not second-guessed.
+    """
+    readers = iter([get(kind)]) if kind else candidates(text, url)
+    tried: list[str] = []
+    failure: NormaliseError | None = None
+    for reader in readers:
+        try:
+            doc = reader.parse(text, url=url, headers=headers)
+            _require_text(doc)
+        except NormaliseError as exc:
+            tried.append(reader.kind)
+            failure = failure or exc
+            continue
+        if tried:
+            doc.meta["tried"] = tried
+        return doc
+    raise failure or NormaliseError("no article text found")
+
+
+def _require_text(doc: Document) -> None:
+    """An ok document without any text is bad input (a status page carries none by design)."""
+    if doc.status == "ok" and not (doc.body.strip() or doc.lead.strip() or doc.attachments):
+        raise NormaliseError(f"no article text found (read as a {doc.kind} page)")
 
 
 def _finished(doc: Document, url: str | None, source: str | None, fetched_at: str | None) -> Document:
-    """Caller-given facts filled in; an ok document without any text is bad input."""
+    """Caller-given facts filled in, the text sanitised, outline and content hash computed."""
     doc.url = doc.url or url
     _distrust_claims(doc, url)
     doc.source = source or doc.source
     doc.fetched_at = fetched_at or doc.fetched_at
-    if doc.status == "ok" and not (doc.body.strip() or doc.lead.strip() or doc.attachments):
-        raise NormaliseError(f"no article text found (read as a {doc.kind} page)")
+    _require_text(doc)
     return finish(doc)
 
 
@@ -94,10 +124,14 @@ def _truncated(text: str) -> bool:
     return "</html" not in tail and "</body" not in tail
 
 
-def load(target: str, *, kind: str | None = None, timeout: float = 20.0) -> Document:
-    """Normalise a file path or an http(s) URL; NormaliseError with one line on failure."""
+def load(target: str, *, kind: str | None = None, url: str | None = None, timeout: float = 20.0) -> Document:
+    """Normalise a file path or an http(s) URL; NormaliseError with one line on failure.
+
+    ``url`` is where a saved file was taken from: it names the document (canonical
+    URL, site-specific readers) as if the page had been fetched from there.
+    """
     from crawler.normalise.fetch import read_target
 
     fetched = read_target(target, timeout=timeout)
-    return normalise(fetched.data, url=fetched.url, kind=kind, headers=fetched.headers,
+    return normalise(fetched.data, url=url or fetched.url, kind=kind, headers=fetched.headers,
                      fetched_at=fetched.fetched_at)

@@ -14,6 +14,9 @@ from store.model import Document
 
 _BODY_DROP = ("script", "style", "iframe", "form", "nav", "button", "select", "noscript")
 _SHORT_EXTRACT = 200
+#: Markup that makes a text an HTML page; a comment (``<!-- INFO END -->``) or an inline
+#: ``<br>``/``<sup>`` in a markdown or text file does not.
+_HTML_PAGE = re.compile(r"<(?:!doctype|html|head|body|div|p|article|section|table|meta|title|span|td)\b", re.I)
 _EDITOR = re.compile(r"^[（(\[【]?\s*(责任编辑|责编|编辑)[：:]\s*([^\s)）\]】]{1,10})\s*[)）\]】]?$")
 
 
@@ -34,11 +37,11 @@ class GenericNormaliser(Normaliser):
 
     def parse(self, text: str, *, url: str | None, headers: dict[str, str]) -> Document:
         """HTML through selectors/extractor; anything without tags as plain text."""
-        if not re.search(r"<[a-zA-Z!/]", text[:65536]):
+        if not _HTML_PAGE.search(text[:65536]):
             return _plain_text(text, url)
         root = pagemeta.parse_page(text)
         found = pagemeta.metas(root)
-        doc = Document(kind="generic", url=url, canonical_url=canonical_url(found.get("og:url") or url))
+        doc = Document(kind="generic", url=url, canonical_url=canonical_url(_canonical(root, found) or url))
         doc.title = _title(root, found)
         page = root.find("body")
         visible = element_text(page)[:20_000] if page is not None else ""
@@ -85,6 +88,12 @@ def _plain_text(text: str, url: str | None) -> Document:
     first, _, rest_of_first = paragraphs[0].partition("\n") if paragraphs else ("", "", "")
     body = "\n\n".join(([rest_of_first] if rest_of_first else []) + paragraphs[1:])
     return Document(kind="generic", url=url, canonical_url=canonical_url(url), title=first, body=body or first)
+
+
+def _canonical(root: HtmlElement, found: dict[str, str]) -> str | None:
+    """The page's own address: ``<link rel=canonical>``, else ``og:url`` (claims are checked later)."""
+    links = root.xpath('//link[translate(@rel,"CANONICAL","canonical")="canonical"]/@href')
+    return next((href.strip() for href in links if href.strip()), None) or found.get("og:url")
 
 
 def _title(root: HtmlElement, found: dict[str, str]) -> str:

@@ -12,6 +12,7 @@ _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 _QUOTE = re.compile(r"^\s{0,3}>\s?")
 _BOLD = re.compile(r"\*\*|__")
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^>]{0,200}>")
+_HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 
 
 @dataclass
@@ -26,7 +27,8 @@ class Block:
 def blocks(markdown: str) -> list[Block]:
     """Split markdown into paragraphs (blank-line separated); images become URLs, not text."""
     out = []
-    for raw in re.split(r"\n[ \t\u3000]*\n", markdown.replace("\r\n", "\n")):
+    text = _HTML_COMMENT.sub("", markdown.replace("\r\n", "\n"))
+    for raw in re.split(r"\n[ \t\u3000]*\n", text):
         images = [url for _alt, url in _IMAGE.findall(raw) if url]
         lines = [_plain(line) for line in raw.split("\n")]
         text = tidy("\u2028".join(line for line in lines if line))

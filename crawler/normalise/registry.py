@@ -6,6 +6,7 @@ class docstring is the help text ``policywatch normalise --help`` shows.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator
 from typing import ClassVar
 
 from crawler.normalise.errors import NormaliseError
@@ -16,6 +17,9 @@ KINDS: tuple[str, ...] = ("wechat", "miit", "export", "generic")
 
 #: A detect score this high ends the search (saves scanning 3 MB pages again).
 CERTAIN = 0.95
+
+#: The reader of last resort: it reads any page, so it is tried after every other.
+FALLBACK = "generic"
 
 _REGISTRY: dict[str, type[Normaliser]] = {}
 
@@ -55,19 +59,35 @@ def get(kind: str) -> Normaliser:
         raise NormaliseError(f"unknown kind {kind!r} (known: {known})") from None
 
 
-def choose(text: str, url: str | None) -> Normaliser:
-    """The registered normaliser whose ``detect`` scores highest (registration order breaks ties)."""
-    best, best_score = None, -1.0
-    for cls in _REGISTRY.values():
-        normaliser = cls()
-        score = normaliser.detect(text, url)
-        if score > best_score:
-            best, best_score = normaliser, score
-        if score >= CERTAIN:
-            break
-    if best is None:
+def candidates(text: str, url: str | None) -> Iterator[Normaliser]:
+    """Normalisers to try on a page, most plausible first, always ending with ``generic``.
+
+    A score of ``CERTAIN`` is tried before the others are even scored (scanning a
+    3 MB page once more is the cost avoided); kinds scoring 0 are never tried,
+    except the generic reader, which reads anything and so comes last.
+    """
+    if not _REGISTRY:
         raise NormaliseError("no normalisers registered")
-    return best
+    scored: list[tuple[float, int, Normaliser]] = []
+    first: str | None = None
+    for order, cls in enumerate(_REGISTRY.values()):
+        normaliser = cls()
+        if first is not None:
+            scored.append((-1.0, order, normaliser))
+            continue
+        score = normaliser.detect(text, url)
+        if score >= CERTAIN:
+            first = normaliser.kind
+            yield normaliser
+        else:
+            scored.append((score, order, normaliser))
+    scored = [(n.detect(text, url) if s < 0 else s, order, n) for s, order, n in scored]
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    for score, _, normaliser in scored:
+        if score > 0 and normaliser.kind != FALLBACK:
+            yield normaliser
+    if first != FALLBACK and FALLBACK in _REGISTRY:
+        yield _REGISTRY[FALLBACK]()
 
 
 def help_texts() -> dict[str, str]:

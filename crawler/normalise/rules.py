@@ -64,10 +64,28 @@ WECHAT_STATUS_MARKERS = (
     ("unavailable", "该公众号已迁移"),
     ("unavailable", "此帐号已被屏蔽"),
     ("unavailable", "此帐号已自主注销"),
+    ("unavailable", "此账号已自主注销"),
+    ("unavailable", "此帐号已被封禁"),
+    ("unavailable", "此账号已被封禁"),
+    ("unavailable", "该账号已迁移"),
+    # The same pages served to a reader whose WeChat language is English (window.LANG = "en").
+    ("deleted", "The content has been deleted by the author"),
+    ("deleted", "This content has been deleted by the author"),
+    ("deleted", "The content has been deleted"),
+    ("blocked", "Unable to view this content because it violates regulation"),
+    ("blocked", "This content has been reported by multiple people"),
+    ("blocked", "Complete the verification to continue"),
+    ("unavailable", "This content cannot be viewed temporarily"),
+    ("unavailable", "The content is temporarily unavailable"),
+    ("unavailable", "This content is unavailable"),
+    ("unavailable", "This official account has been migrated"),
+    ("unavailable", "The account has been migrated"),
 )
 
 #: Status markers too common elsewhere to identify a WeChat page on their own.
-WECHAT_WEAK_STATUS_MARKERS = frozenset({"环境异常", "完成验证后即可继续访问", "已被作者删除", "此内容已被删除"})
+WECHAT_WEAK_STATUS_MARKERS = frozenset({"环境异常", "完成验证后即可继续访问", "已被作者删除", "此内容已被删除",
+                                        "The content has been deleted", "This content is unavailable",
+                                        "Complete the verification to continue"})
 
 #: Elements inside a WeChat article body that are not article text.
 WECHAT_BODY_DROP = (

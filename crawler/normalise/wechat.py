@@ -21,9 +21,14 @@ _CGI = ("title", "nick_name", "author", "create_time", "ori_create_time", "link"
 _SHARE_TYPES = ("8", "10")
 _BODY_MARKERS = ('id="js_content"', "id='js_content'")
 _VAR_WINDOW = 20_000
-#: Substrings of article pages, cheapest first: on 3 MB pages item_show_type comes within
-#: the first ~800 KB, while a miss scans the whole page.
-_ARTICLE_MARKERS = ("item_show_type", "rich_media_content", "var msg_title", "window.cgiDataNew")
+#: Substrings only WeChat's own article pages carry (script variables of its template),
+#: cheapest first: on 3 MB pages item_show_type comes within the first ~800 KB, while a
+#: miss scans the whole page. Class names such as ``rich_media_content`` are not among
+#: them: sites that paste a WeChat article keep its markup.
+_ARTICLE_MARKERS = ("item_show_type", "var msg_title", "window.cgiDataNew")
+#: WeChat's static host: every WeChat page loads from it, but so do pages of other sites
+#: that embed WeChat's share script (``res.wx.qq.com/open/js/jweixin``).
+_WECHAT_STATIC = "res.wx.qq.com"
 _HEADER_WINDOW = 40_000
 _META_AUTHOR = re.compile(r'<meta\s+name="author"\s+content="([^"]*)"', re.I)
 _OG = re.compile(r'<meta\s+property="og:(title|url)"\s+content="([^"]*)"', re.I)
@@ -45,9 +50,12 @@ class WeChatNormaliser(Normaliser):
         """Article markers in the page, or an mp.weixin.qq.com URL."""
         if _is_article(text):
             return 0.95
-        if is_wechat(url) or "res.wx.qq.com" in text[:50_000]:
+        if is_wechat(url):
             return 0.7
-        return 0.6 if len(text) < 200_000 and page_status(text, known_wechat=False) else 0.0
+        if len(text) < 200_000 and page_status(text, known_wechat=False):
+            return 0.6
+        head = text[:50_000]
+        return 0.3 if _WECHAT_STATIC in head and "/open/js/jweixin" not in head else 0.0
 
     def parse(self, text: str, *, url: str | None, headers: dict[str, str]) -> Document:
         """Read the script variables, the header block and ``#js_content``."""
@@ -72,6 +80,8 @@ class WeChatNormaliser(Normaliser):
         if not paragraphs and found.get("msg_desc", "").strip():
             paragraphs = [found["msg_desc"].strip()]
             doc.meta["body_from"] = "description"
+        if not paragraphs and (status := page_status(text)):
+            return status_document(text, status, url)
         parts = repost.split(paragraphs, doc.title)
         doc.lead, doc.body, doc.origin = "\n\n".join(parts.lead), "\n\n".join(parts.body), parts.origin
         return doc

@@ -150,8 +150,10 @@ def parse_overrides(pairs: tuple[str, ...]) -> dict[str, Any]:
 @click.argument("targets", nargs=-1, required=True, metavar="PATH_OR_URL...")
 @click.option("--source", default="manual", show_default=True, help="Source name recorded with the documents.")
 @click.option("--kind", default=None, help="Force a normaliser (wechat, miit, export, generic).")
+@click.option("--url", default=None, help="Where a saved page was taken from (its address in the archive).")
 @click.pass_context
-def add_command(ctx: click.Context, targets: tuple[str, ...], source: str, kind: str | None) -> None:
+def add_command(ctx: click.Context, targets: tuple[str, ...], source: str, kind: str | None,
+                url: str | None) -> None:
     """Add saved pages, exports or URLs to the archive, compared with the tracked plans like crawled pages.
 
         policywatch add saved/article.html https://mp.weixin.qq.com/s/XXXX
@@ -167,7 +169,7 @@ def add_command(ctx: click.Context, targets: tuple[str, ...], source: str, kind:
             ingestor = Ingestor(archive)
             for target in targets:
                 try:
-                    result = ingestor.ingest_document(load(target, kind=kind), source=source)
+                    result = ingestor.ingest_document(load(target, kind=kind, url=url), source=source)
                 except NormaliseError as exc:
                     failures.append(f"{target}: {exc}")
                     continue
