@@ -32,7 +32,9 @@ CHANGED_MIN = 0.5
 MOVED_MIN = 0.6
 _MIN_SHARED = 2
 _DIRECT = 64  # up to this many clause pairs, compare every pair instead of indexing bigrams
-_WIDEN_GAIN = 0.1  # similarity a joined/split neighbour must add to be taken into an edited pair
+_WIDEN_GAIN = 0.1
+#: A duplicated paragraph sits this close (in clauses) to the copy it repeats.
+REPEAT_NEAR = 8  # similarity a joined/split neighbour must add to be taken into an edited pair
 
 
 class Pair(NamedTuple):
@@ -314,13 +316,33 @@ class _Matcher:
         pairs = sorted(self.pairs.values(), key=lambda p: p.doc)
         removed = self.free_plan()
         free_doc = self.free_doc()
-        found = {self.plan[i].key for i in self.plan_taken} if free_doc else set()
         region = self.region()
         low, high = region if region else (0, -1)
+        copies = self._paired_copies(free_doc)
         unmatched, repeated = [], []
         for j in free_doc:
-            (repeated if self.doc[j].key in found and low <= j <= high else unmatched).append(j)
+            (repeated if low <= j <= high and self._repeats(j, copies) else unmatched).append(j)
         return Alignment(pairs, removed, unmatched, region, tuple(repeated))
+
+    def _paired_copies(self, free_doc: list[int]) -> dict[str, list[int]]:
+        """Paired document clauses by key, for the keys some unpaired clause has."""
+        wanted = {self.doc[j].key for j in free_doc}
+        copies: dict[str, list[int]] = defaultdict(list)
+        for j in self.doc_taken:
+            if self.doc[j].key in wanted:
+                copies[self.doc[j].key].append(j)
+        return copies
+
+    def _repeats(self, j: int, copies: dict[str, list[int]]) -> bool:
+        """Whether an unpaired clause only says again what a paired clause close by says.
+
+        A page that duplicates a paragraph repeats it next to the original, in the same
+        section. The same words in another section (a law's 情节严重的，处三年以上七年以下
+        有期徒刑 added to one more article) are new wording there: an addition.
+        """
+        clause = self.doc[j]
+        return any(abs(j - k) <= REPEAT_NEAR and self.doc[k].section == clause.section
+                   for k in copies.get(clause.key, ()))
 
 
 class _LooseKeys(dict):

@@ -16,6 +16,7 @@ from diffing import inline as inline_module
 from diffing import relation as relation_module
 from diffing import segment as segment_module
 from diffing.align import Alignment, Pair, align, loose
+from diffing.articles import article_map, article_of, renumbered_only, splits_and_merges
 from diffing.figures import compare_figures, figures_of, may_change_figures
 from diffing.inline import inline_diff
 from diffing.model import Change, Clause, Comparison, FigureChange, Row
@@ -42,6 +43,7 @@ def compare(plan: str, doc: str, *, plan_title: str = "", doc_title: str = "") -
     relation = decide(score, _tally(alignment, heading))
     builder = _RowBuilder(plan_clauses, doc_clauses, alignment, relation, heading, title)
     rows, changes, figures = builder.build()
+    changes += builder.structure_changes()
     if (changes or relation != "identical") and _same_words(plan, doc, changes):
         return _same_key(plan, doc, plan_clauses, doc_clauses, score, plan_title, doc_title)
     return Comparison(
@@ -194,6 +196,9 @@ class _RowBuilder:
         self.repeated = set(alignment.repeated) if relation != "unrelated" else set()
         self.shown_removed = self._removed_to_show()
         self.outside_runs: list[list[int]] = []
+        self._article_map: dict[int, int] | None = None
+        self._plan_pairs: dict[int, Pair] | None = None
+        self._doc_pairs: dict[int, Pair] | None = None
 
     def _removed_to_show(self) -> list[int]:
         """Removals worth reporting: all for a full copy, only gaps inside an excerpt's quoted sections.
@@ -258,13 +263,46 @@ class _RowBuilder:
         plan_text = clause.text if kind == "removed" else None
         doc_text = clause.text if kind == "added" else None
         ids = (index,)
-        rows.append(Row(kind, clause.section, plan_text, doc_text,
+        other = self._counterpart_section(kind, index)
+        section, doc_section = (clause.section, other) if kind == "removed" else (other, clause.section)
+        rows.append(Row(kind, section, plan_text, doc_text,
                         plan_ids=ids if kind == "removed" else (), doc_ids=ids if kind == "added" else ()))
-        changes.append(Change(kind, clause.section, plan_text, doc_text, similarity=0.0,
-                              doc_section=clause.section if kind == "added" else "",
+        changes.append(Change(kind, section, plan_text, doc_text, similarity=0.0, doc_section=doc_section,
                               plan_index=index if kind == "removed" else None,
                               doc_index=index if kind == "added" else None))
         figures.extend(figures_of(clause.text, kind, clause.section))
+
+    def _counterpart_section(self, kind: str, index: int) -> str:
+        """The section an added (removed) clause's place has in the other text's numbering.
+
+        A neighbour in the same section that was paired tells how that section is
+        numbered on the other side (an article renumbered 第四十五条 → 第四十二条).
+        Without one, an addition keeps its own section and a removal has none (its
+        section may be gone from the document).
+        """
+        side, pairs_by = (self.plan, self.plan_pairs) if kind == "removed" else (self.doc, self.doc_pairs)
+        own = side[index].section
+        for step in (-1, 1):
+            k = index + step
+            while 0 <= k < len(side) and side[k].section == own:
+                if (pair := pairs_by.get(k)) is not None:
+                    return (self.doc[pair.doc] if kind == "removed" else self.plan[pair.plan]).section
+                k += step
+        return own if kind == "added" else ""
+
+    @property
+    def plan_pairs(self) -> dict[int, Pair]:
+        """Pairs by each plan clause they hold (built on first use: only removals need it)."""
+        if self._plan_pairs is None:
+            self._plan_pairs = {i: p for p in self.alignment.pairs for i in p.plan_ids}
+        return self._plan_pairs
+
+    @property
+    def doc_pairs(self) -> dict[int, Pair]:
+        """Pairs by each document clause they hold (built on first use: only additions need it)."""
+        if self._doc_pairs is None:
+            self._doc_pairs = {j: p for p in self.alignment.pairs for j in p.doc_ids}
+        return self._doc_pairs
 
     def _pair_row(self, pair: Pair, rows: list[Row], changes: list[Change], figures: list[FigureChange]) -> None:
         plan_text = self._join(self.plan, pair.plan_ids)
@@ -272,8 +310,11 @@ class _RowBuilder:
         section = self.plan[pair.plan].section
         doc_section = self.doc[pair.doc].section
         kind = self._kind(pair)
+        if kind == "changed" and self._renumbered(section, doc_section, plan_text, doc_text):
+            kind = "renumbered"
         inline = tuple(inline_diff(plan_text, doc_text)) if kind != "equal" and pair.similarity < 1.0 else ()
-        found = (compare_figures(plan_text, doc_text, section) if inline and may_change_figures(inline) else [])
+        found = (compare_figures(plan_text, doc_text, section)
+                 if inline and kind != "renumbered" and may_change_figures(inline) else [])
         if kind == "changed" and self.relation == "interpretation" and not found and not _altered_quote(inline):
             kind = "paraphrase"
         rows.append(Row(kind, section, plan_text, doc_text, inline, tuple(pair.plan_ids), tuple(pair.doc_ids)))
@@ -282,6 +323,30 @@ class _RowBuilder:
         changes.append(Change(kind, section, plan_text, doc_text, inline, pair.similarity, doc_section,
                               pair.plan, pair.doc))
         figures.extend(found)
+
+    def article_map(self) -> dict[int, int]:
+        """Old article number → new (from the clauses that stayed equal), computed on first use."""
+        if self._article_map is None:
+            self._article_map = article_map((self.plan[p.plan], self.doc[p.doc]) for p in self.alignment.pairs
+                                            if p.kind == "equal" and p.plan_count == p.doc_count == 1)
+        return self._article_map
+
+    def _renumbered(self, section: str, doc_section: str, plan_text: str, doc_text: str) -> bool:
+        """Whether a changed pair only follows the renumbering (its own label included)."""
+        if "条" not in plan_text:
+            return False
+        mapping = self.article_map()
+        own = (article_of(section), article_of(doc_section))
+        if None not in own:
+            mapping = {**mapping, own[0]: own[1]}
+        return renumbered_only(plan_text, doc_text, mapping)
+
+    def structure_changes(self) -> list[Change]:
+        """Splits and merges of articles, for relations that carry the whole plan."""
+        if self.relation in ("interpretation", "excerpt", "unrelated"):
+            return []
+        pairs = ((i, j) for p in self.alignment.pairs for i, j in zip(p.plan_ids, p.doc_ids, strict=False))
+        return splits_and_merges(self.plan, self.doc, pairs)
 
     def _kind(self, pair: Pair) -> str:
         """The row kind of a pair under this relation.

@@ -15,6 +15,10 @@ RELATIONS = ("identical", "repost", "altered_repost", "revision", "excerpt", "in
 #: Relations whose document carries only part of the plan: changes are only those inside its quotes.
 PARTIAL_RELATIONS = ("excerpt", "interpretation")
 
+#: Change kinds that only re-file unchanged wording (cross-references following renumbered
+#: articles): shown muted, never raising priority, not counted as substantive.
+BOOKKEEPING = frozenset({"renumbered"})
+
 _PRIORITY = {
     "identical": "low", "repost": "low", "excerpt": "normal", "interpretation": "normal",
     "altered_repost": "high", "revision": "high", "unrelated": "none",
@@ -79,7 +83,7 @@ class Change:
     text, the document side is the equal + insert text (the document's characters).
     """
 
-    kind: str  # added | removed | changed | moved
+    kind: str  # added | removed | changed | moved | renumbered | split | merged | title
     section: str
     plan_text: str | None
     doc_text: str | None
@@ -143,6 +147,8 @@ class Comparison:
         """``high`` when plan text or figures changed, ``normal``, ``low`` or ``none``."""
         if self.partial and (self.figures or self.changes):
             return "high"
+        if self.changes and not self.figures and all(c.kind in BOOKKEEPING for c in self.changes):
+            return "low"
         return _PRIORITY.get(self.relation, "normal")
 
     @property
@@ -162,7 +168,7 @@ class Comparison:
                 "partial": self.partial}
 
     def counts(self) -> dict[str, int]:
-        """Number of changes per kind, plus changed figures."""
+        """Number of changes per kind, plus changed figures (``renumbered`` apart from the edits)."""
         tally = {kind: 0 for kind in ("changed", "moved", "added", "removed")}
         for change in self.changes:
             tally[change.kind] = tally.get(change.kind, 0) + 1

@@ -25,9 +25,11 @@ _LABELS = {
     "interpretation": "interpretation: quotes or paraphrases parts of the plan",
     "unrelated": "unrelated to the plan",
 }
-_SYMBOL = {"changed": "~", "moved": "↷", "added": "+", "removed": "-"}
+_SYMBOL = {"changed": "~", "moved": "↷", "added": "+", "removed": "-", "renumbered": "#", "split": "⑂",
+           "merged": "⑃", "title": "T"}
 _ANSI = {"delete": "\x1b[31;9m", "insert": "\x1b[32;1m", "head": "\x1b[1m", "dim": "\x1b[2m",
-         "added": "\x1b[32m", "removed": "\x1b[31m", "moved": "\x1b[36m", "changed": "\x1b[33m"}
+         "added": "\x1b[32m", "removed": "\x1b[31m", "moved": "\x1b[36m", "changed": "\x1b[33m",
+         "renumbered": "\x1b[2m", "split": "\x1b[35m", "merged": "\x1b[35m", "title": "\x1b[33m"}
 _RESET = "\x1b[0m"
 _ELIDE = 36
 
