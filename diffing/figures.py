@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from diffing.lexicon import COMPARATORS_AFTER, COMPARATORS_BEFORE, UNITS
+from diffing.lexicon import COMPARATORS_AFTER, COMPARATORS_BEFORE, LATIN_UNITS, RANGE_JOINERS, UNITS
 from diffing.model import FigureChange
 from diffing.textnorm import fold_char
 
@@ -33,7 +33,17 @@ _DEADLINE = re.compile(
 _NUMBER = re.compile(
     rf"(?P<cmp>{_alternation(COMPARATORS_BEFORE)})?"
     rf"(?P<num>\d+(?:,\d{{3}})*(?:\.\d+)?|[{_CN_NUM}]*[〇零一二两三四五六七八九十百千])(?P<mult>[万亿]*)"
-    rf"(?P<unit>{_alternation(UNITS)})(?P<post>{_alternation(COMPARATORS_AFTER)})?")
+    rf"(?P<unit>{_alternation(UNITS)}|(?:{_alternation(LATIN_UNITS)})(?![A-Za-z/]))"
+    rf"(?P<post>{_alternation(COMPARATORS_AFTER)})?")
+#: Power usage effectiveness, written before its value: PUE值降至1.3以下, PUE不高于1.25.
+_PUE = re.compile(rf"PUE值?(?P<cmp>{_alternation(COMPARATORS_BEFORE)}|降至|降低到|降到|控制在|在)?"
+                  rf"(?P<num>\d(?:\.\d+)?)(?P<post>{_alternation(COMPARATORS_AFTER)})?")
+#: National and sector standard numbers: GB/T22239-2019, YD/T 3627.
+_STANDARD = re.compile(r"(?<![A-Za-z])(?P<code>GB(?:/[TZ])?|[A-Z]{2}/T)(?P<num>\d+(?:\.\d+)?)(?:-(?P<year>\d{4}))?")
+_LOWER_BOUNDS = frozenset({"以上", "不少于", "不低于", "超过", "高于", "多于", "至少"})
+_UPPER_BOUNDS = frozenset({"以下", "以内", "不超过", "不高于", "不多于", "低于", "少于"})
+_BETWEEN_BOUNDS = ("", "、", ",", "，")
+_BARE_NUMBER = re.compile(rf"(?:\d+(?:\.\d+)?|[{_CN_NUM}]+)$")
 _CONTEXT = 12
 #: Characters without which no figure can change: digits, numerals, units, comparators.
 _FIGURE_CHARS = re.compile(r"[0-9０-９〇零一二两三四五六七八九十百千万亿%％‰年月底前家个项倍户所人名条类套款座台种部张件元吨天次处集于达超过近约逾突破累计以上下内左右余]")
@@ -53,14 +63,20 @@ class Figure:
     start: int
     end: int
 
+    high: float | None = None  # the upper bound of a range (一万元以上十万元以下)
+
     @property
-    def signature(self) -> tuple[str, str]:
-        """What makes two figures "the same figure" for pairing: kind and unit."""
-        return self.kind, self.unit
+    def signature(self) -> tuple[str, str, bool]:
+        """What makes two figures "the same figure" for pairing: kind, unit, range or not."""
+        return self.kind, self.unit, self.high is not None
 
     def same_as(self, other: Figure) -> bool:
-        """Same value and same comparator (二十个 and 20个 are the same)."""
-        return self.value == other.value and self.comparator == other.comparator
+        """Same value(s) and same comparator (二十个 and 20个 are the same)."""
+        return (self.value, self.high, self.comparator) == (other.value, other.high, other.comparator)
+
+    def bounds(self) -> tuple[float, float]:
+        """(lowest, highest) value the figure allows: both the value unless it is a range."""
+        return self.value, self.value if self.high is None else self.high
 
 
 def chinese_number(text: str) -> float | None:
@@ -107,7 +123,58 @@ def extract(key: str) -> list[Figure]:
         figure = _number_figure(key, match, taken)
         if figure:
             found.append(figure)
-    return sorted(found, key=lambda f: f.start)
+    if "PUE" in key:
+        found += [Figure("number", m.group(), float(m["num"]), "PUE", (m["cmp"] or "") + "|" + (m["post"] or ""),
+                         m.start(), m.end()) for m in _PUE.finditer(key)]
+    if "/T" in key or "GB" in key:
+        found += [Figure("standard", m.group(), float(m["num"]), m["code"], m["year"] or "", m.start(), m.end())
+                  for m in _STANDARD.finditer(key)]
+    return _ranges(key, sorted(found, key=lambda f: f.start))
+
+
+def _ranges(key: str, figures: list[Figure]) -> list[Figure]:
+    """Bounds that belong together read as one range figure.
+
+    ``一万元以上十万元以下`` and ``5%至10%`` are one figure (low, high); so is ``3至5年``,
+    whose lower bound carries no unit of its own.
+    """
+    out: list[Figure] = []
+    for figure in figures:
+        last = out[-1] if out else None
+        if last is not None and last.high is None and _pairs_as_range(key, last, figure):
+            out[-1] = Figure(last.kind, key[last.start:figure.end], last.value, figure.unit,
+                             f"{last.comparator}~{figure.comparator}", last.start, figure.end, figure.value)
+        elif figure.kind in ("number", "percent") and (low := _bare_low(key, figure, last)) is not None:
+            out.append(low)
+        else:
+            out.append(figure)
+    return out
+
+
+def _pairs_as_range(key: str, low: Figure, high: Figure) -> bool:
+    """A lower bound followed by an upper bound of the same unit, or two values joined by 至/-."""
+    if low.kind not in ("number", "percent") or low.signature != high.signature:
+        return False
+    between = key[low.end:high.start]
+    before, after = low.comparator.split("|"), high.comparator.split("|")
+    bounded = bool(_LOWER_BOUNDS & set(before)) and bool(_UPPER_BOUNDS & set(after))
+    return (bounded and between in _BETWEEN_BOUNDS) or between in RANGE_JOINERS
+
+
+def _bare_low(key: str, figure: Figure, last: Figure | None) -> Figure | None:
+    """``3至5年``: the unitless number before a joiner, read as the range's lower bound."""
+    joiner_at = figure.start - 1
+    if joiner_at < 1 or key[joiner_at] not in RANGE_JOINERS or figure.comparator != "|" + figure.comparator[1:]:
+        return None
+    match = _BARE_NUMBER.search(key, max(0, joiner_at - 12), joiner_at)
+    if match is None or (last is not None and last.end > match.start()):
+        return None
+    text = match.group()
+    value = float(text) if text[0].isdigit() else chinese_number(text)
+    if value is None or match.start() and key[match.start() - 1] in "第.":
+        return None
+    return Figure(figure.kind, key[match.start():figure.end], value, figure.unit, f"|~{figure.comparator}",
+                  match.start(), figure.end, figure.value)
 
 
 def _number_figure(key: str, match: re.Match[str], taken: list[tuple[int, int]]) -> Figure | None:
@@ -118,8 +185,8 @@ def _number_figure(key: str, match: re.Match[str], taken: list[tuple[int, int]])
     if num_start > 0 and key[num_start - 1] in "第.0123456789":
         return None
     num, unit = match["num"], match["unit"]
-    if num == "一":
-        return None  # 一个/一项/一批: an article, not a count
+    if num == "一" and not match["mult"]:
+        return None  # 一个/一项/一批: an article, not a count (一万元 is a figure)
     if num[0].isdigit():
         value: float | None = float(num.replace(",", "")) * _multiplier(match["mult"])
     else:
@@ -189,8 +256,16 @@ def _located(text: str) -> tuple[Found, ...]:
     found: list[Found] = []
     for figure in figures:
         start, end = where[figure.start], where[figure.end - 1] + 1
-        found.append(Found(figure, text[start:end], _context(text, start, end)))
+        found.append(Found(figure, _flat(text[start:end]), _context(text, start, end)))
     return tuple(found)
+
+
+_LINE_BREAK = re.compile(r"\s*\n\s*")
+
+
+def _flat(text: str) -> str:
+    """A figure as one line: a line break inside it (wrapped PDF text) is no character of it."""
+    return _SPACES.sub(" ", _LINE_BREAK.sub("", text.replace("*", ""))).strip()
 
 
 def _context(text: str, start: int, end: int) -> str:
@@ -210,12 +285,29 @@ def compare_figures(plan_text: str, doc_text: str, section: str = "") -> list[Fi
         pairs = list(zip(old[i1:i2], new[j1:j2], strict=False)) if op in ("equal", "replace") else []
         for a, b in pairs:
             if op == "replace" or not a.figure.same_as(b.figure):
-                changes.append(FigureChange(b.context, a.text, b.text, "changed", section, a.figure.kind))
+                changes.append(FigureChange(b.context, a.text, b.text, "changed", section, a.figure.kind,
+                                            direction(a.figure, b.figure)))
         changes.extend(FigureChange(a.context, a.text, None, "removed", section, a.figure.kind)
                        for a in old[i1 + len(pairs):i2])
         changes.extend(FigureChange(b.context, None, b.text, "added", section, b.figure.kind)
                        for b in new[j1 + len(pairs):j2])
     return changes
+
+
+def direction(old: Figure, new: Figure) -> str:
+    """raised / lowered (both bounds moved one way), widened / narrowed (a range's bounds
+    moved apart / together), later / earlier for deadlines; '' when only wording changed."""
+    (low_a, high_a), (low_b, high_b) = old.bounds(), new.bounds()
+    up = (low_b > low_a) - (low_b < low_a), (high_b > high_a) - (high_b < high_a)
+    if up == (0, 0) or old.unit != new.unit:
+        return ""
+    if old.kind == "deadline":
+        return "later" if max(up) > 0 else "earlier"
+    if up[0] < 0 < up[1]:
+        return "widened"
+    if up[1] < 0 < up[0]:
+        return "narrowed"
+    return "raised" if max(up) > 0 else "lowered"
 
 
 def may_change_figures(inline: list[tuple[str, str]] | tuple[tuple[str, str], ...]) -> bool:

@@ -21,12 +21,24 @@ COMPARATORS_BEFORE = (
 )
 COMPARATORS_AFTER = ("以上", "以下", "以内", "左右", "多", "余")
 
-#: Units that make a number a key figure (counts, money, percentages, durations).
+#: Units that make a number a key figure (counts, money, percentages, durations, energy,
+#: computing power, storage, bandwidth, latency, temperature).
 UNITS = (
-    "个百分点", "平方公里", "平方米", "千瓦时", "个月", "家次", "人次", "批次", "公里", "千米",
+    "个百分点", "平方公里", "平方米", "立方米", "千瓦时", "吨标准煤", "标准煤", "个月", "家次", "人次",
+    "批次", "公里", "千米", "千瓦", "兆瓦", "吉瓦", "毫秒", "微秒", "纳秒", "小时", "分钟", "公顷",
+    "°C", "摄氏度", "秒", "亩", "辆", "艘", "颗", "架",
     "%", "‰", "家", "个", "项", "万", "亿", "倍", "户", "所", "人", "名", "条", "类", "套",
     "款", "座", "台", "种", "部", "张", "件", "元", "吨", "年", "天", "次", "处", "集",
 )
+
+#: Latin units (case as written; never followed by another letter: 5G is no unit).
+LATIN_UNITS = (
+    "EFLOPS", "PFLOPS", "TFLOPS", "GFLOPS", "FLOPS", "EB", "PB", "TB", "GB", "MB",
+    "Tbps", "Gbps", "Mbps", "kbps", "TWh", "GWh", "MWh", "kWh", "GW", "MW", "kW", "ms", "nm",
+)
+
+#: Range joiners between a lower and an upper bound (3至5年, 5%-10%).
+RANGE_JOINERS = ("至", "到", "-", "~", "～", "—")
 
 #: Words of the inline tokenizer: the lists above plus common policy nouns.
 INLINE_WORDS = frozenset(OBLIGATION_WORDS + COMPARATORS_BEFORE + COMPARATORS_AFTER) | {

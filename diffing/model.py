@@ -66,12 +66,13 @@ class FigureChange:
     doc: str | None
     kind: str  # changed | added | removed
     section: str = ""
-    figure: str = "number"  # number | deadline | percent
+    figure: str = "number"  # number | deadline | percent | standard
+    direction: str = ""  # raised | lowered | widened | narrowed | later | earlier ('' when not a pair)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON shape: context, plan, doc, kind, section, figure."""
+        """JSON shape: context, plan, doc, kind, section, figure, direction (null when not a changed pair)."""
         return {"context": self.context, "plan": self.plan, "doc": self.doc, "kind": self.kind,
-                "section": self.section, "figure": self.figure}
+                "section": self.section, "figure": self.figure, "direction": self.direction or None}
 
 
 @dataclass(frozen=True)

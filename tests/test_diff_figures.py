@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from diffing.figures import chinese_number, compare_figures, extract
+from diffing.figures import chinese_number, compare_figures, extract, locate
 from diffing.textnorm import fold
 
 DIGITS = "零一二三四五六七八九"
@@ -71,3 +71,45 @@ def test_changed_added_and_removed_figures_are_paired() -> None:
 def test_context_keeps_the_original_characters() -> None:
     (change,) = compare_figures("推动不少于50000家企业实施新型工业网络改造升级。", "推动不少于６００００家企业实施新型工业网络改造升级。")
     assert change.doc == "不少于６００００家" and change.context.startswith("推动不少于６００００家企业")
+
+
+@pytest.mark.parametrize(("old", "new", "pair", "direction"), [
+    ("算力达到300EFLOPS", "算力达到350EFLOPS", ("达到300EFLOPS", "达到350EFLOPS"), "raised"),
+    ("存储容量1800EB", "存储容量2000EB", ("1800EB", "2000EB"), "raised"),
+    ("时延低于20毫秒", "时延低于10毫秒", ("低于20毫秒", "低于10毫秒"), "lowered"),
+    ("PUE值降至1.3以下", "PUE值降至1.25以下", ("PUE值降至1.3以下", "PUE值降至1.25以下"), "lowered"),
+    ("新增装机300万千瓦", "新增装机500万千瓦", ("300万千瓦", "500万千瓦"), "raised"),
+    ("节能1亿吨标准煤", "节能2亿吨标准煤", ("1亿吨标准煤", "2亿吨标准煤"), "raised"),
+    ("出口带宽100Gbps", "出口带宽400Gbps", ("100Gbps", "400Gbps"), "raised"),
+    ("处一万元以上十万元以下的罚款", "处五万元以上五十万元以下的罚款",
+     ("一万元以上十万元以下", "五万元以上五十万元以下"), "raised"),
+    ("占比5%至10%", "占比2%至12%", ("5%至10%", "2%至12%"), "widened"),
+    ("培育3至5年", "培育3至8年", ("3至5年", "3至8年"), "raised"),
+    ("到2027年底前", "到2028年底前", ("到2027年底前", "到2028年底前"), "later"),
+    ("处五年以下\n有期徒刑", "处三年以下有期徒刑", ("五年以下", "三年以下"), "lowered"),
+])
+def test_figures_with_every_unit_ranges_and_direction(old, new, pair, direction):
+    found = compare_figures(old, new)
+    assert [(f.plan, f.doc, f.direction) for f in found] == [(*pair, direction)]
+    assert found[0].to_dict()["direction"] == direction
+
+
+def test_standard_numbers_are_figures_and_5g_is_no_unit():
+    found = compare_figures("符合GB/T 22239-2019要求，建设5G基站", "符合GB/T 22239-2025要求，建设5G基站")
+    assert [(f.plan, f.doc, f.figure) for f in found] == [("GB/T 22239-2019", "GB/T 22239-2025", "standard")]
+
+
+@given(st.integers(1, 900), st.integers(1, 900), st.sampled_from(["元", "家", "%", "毫秒", "EB", "年"]))
+def test_bounds_pair_as_one_range(low, span, unit):
+    high = low + span
+    text = f"{low}{unit}以上{high}{unit}以下"
+    figures = [f.figure for f in locate(text)]
+    assert len(figures) == 1 and figures[0].bounds() == (float(low), float(high))
+
+
+@given(st.integers(1, 999), st.integers(1, 999), st.integers(1, 999), st.integers(1, 999))
+def test_direction_reverses_with_the_comparison(a, b, c, d):
+    old, new = f"{a}家至{a + b}家", f"{c}家至{c + d}家"
+    forth, back = compare_figures(old, new), compare_figures(new, old)
+    opposite = {"raised": "lowered", "lowered": "raised", "widened": "narrowed", "narrowed": "widened", None: None}
+    assert [f.to_dict()["direction"] for f in back] == [opposite[f.to_dict()["direction"]] for f in forth]
