@@ -22,6 +22,7 @@ from diffing.inline import inline_diff
 from diffing.model import Change, Clause, Comparison, FigureChange, Row
 from diffing.relation import Tally, decide, scores, title_key
 from diffing.segment import Parsed, parse
+from diffing.titles import SAME_DOCUMENT, title_change
 from diffing.textnorm import fold
 
 _HANZI_RUN = re.compile(r"[\u4e00-\u9fff]+")
@@ -44,14 +45,27 @@ def compare(plan: str, doc: str, *, plan_title: str = "", doc_title: str = "") -
     builder = _RowBuilder(plan_clauses, doc_clauses, alignment, relation, heading, title)
     rows, changes, figures = builder.build()
     changes += builder.structure_changes()
+    retitled = title_change(plan_title, doc_title) if relation in SAME_DOCUMENT else None
     if (changes or relation != "identical") and _same_words(plan, doc, changes):
-        return _same_key(plan, doc, plan_clauses, doc_clauses, score, plan_title, doc_title)
-    return Comparison(
+        same = _same_key(plan, doc, plan_clauses, doc_clauses, score, plan_title or title, doc_title)
+        return _retitled(same, retitled) if retitled else same
+    comparison = Comparison(
         relation=relation, similarity=score["similarity"], coverage=score["coverage"],
         containment=score["containment"], changes=changes, figures=figures,
         outside=builder.outside_text(doc), scores=score, rows=rows,
-        plan_title=plan_title, doc_title=doc_title,
+        plan_title=plan_title or title, doc_title=doc_title,
     )
+    return _retitled(comparison, retitled) if retitled else comparison
+
+
+def _retitled(comparison: Comparison, retitled: tuple[Change, list[FigureChange]]) -> Comparison:
+    """The title change first among the changes; a text unchanged but retitled is a revision."""
+    change, figures = retitled
+    comparison.changes.insert(0, change)
+    comparison.figures[:0] = figures
+    if comparison.relation == "identical":
+        comparison.relation = "revision"
+    return comparison
 
 
 @lru_cache(maxsize=64)

@@ -47,10 +47,13 @@ def test_title_without_og_or_h1_drops_the_site_suffix():
     assert doc.meta["extractor"] == "selector"
 
 
-def test_plain_text_file():
+def test_plain_text_file_has_no_title_unless_it_says_so():
+    """Its first line stays in the body (an edit there must show in a diff)."""
     doc = normalise("关于某事的说明\n\n第一段内容。\n第一段续行。\n\n第二段内容。\n".encode())
-    assert (doc.kind, doc.title) == ("generic", "关于某事的说明")
-    assert doc.body == "第一段内容。\n第一段续行。\n\n第二段内容。"
+    assert (doc.kind, doc.title) == ("generic", "")
+    assert doc.body == "关于某事的说明\n\n第一段内容。\n第一段续行。\n\n第二段内容。"
+    doc = normalise("# 关于某事的说明\n\n第一段内容。\n".encode())
+    assert (doc.title, doc.body) == ("关于某事的说明", "第一段内容。")
 
 
 def test_content_beats_host_when_choosing_the_kind():

@@ -83,11 +83,15 @@ def _file_fields(doc: Document, fields: dict[str, str]) -> None:
 
 
 def _plain_text(text: str, url: str | None) -> Document:
-    """A text (or markdown) file: the first line is the title, the rest is the body."""
-    paragraphs = [block.text for block in blocks(text) if block.text]
-    first, _, rest_of_first = paragraphs[0].partition("\n") if paragraphs else ("", "", "")
-    body = "\n\n".join(([rest_of_first] if rest_of_first else []) + paragraphs[1:])
-    return Document(kind="generic", url=url, canonical_url=canonical_url(url), title=first, body=body or first)
+    """A text (or markdown) file: a leading ``#`` heading is the title; otherwise there is none.
+
+    A first line is not silently a title: taken out of the body, an edit to it
+    would never show in a diff. Front matter is the export reader's.
+    """
+    items = [block for block in blocks(text) if block.text]
+    title = items[0].text.replace("\u2028", "") if items and items[0].heading else ""
+    body = "\n\n".join(block.text for block in items[1 if title else 0:])
+    return Document(kind="generic", url=url, canonical_url=canonical_url(url), title=title, body=body or title)
 
 
 def _canonical(root: HtmlElement, found: dict[str, str]) -> str | None:

@@ -21,10 +21,12 @@ _REFERENCE = re.compile(r"^(doc|plan):(.+)$")
 
 @dataclass(frozen=True)
 class Side:
-    """One side of a diff: the text compared and the title shown."""
+    """One side of a diff: its own title ('' when it has none), the text compared, and what
+    to call it when it has no title (its path or URL)."""
 
     title: str
     text: str
+    label: str = ""
 
 
 def resolve(target: str, ctx: click.Context) -> Side:
@@ -44,7 +46,7 @@ def _from_page(target: str) -> Side:
         raise CliError(f"{target}: {exc}") from None
     if doc.status != "ok":
         raise CliError(f"{target}: the page is {doc.status}, there is no text to compare")
-    return Side(doc.title or target, doc.text)
+    return Side(doc.title, doc.text, target)
 
 
 def _from_archive(kind: str, ref: str, ctx: click.Context) -> Side:
@@ -107,12 +109,13 @@ def diff_command(ctx: click.Context, old: str, new: str, fmt: str, output: str |
     """
     plan, doc = resolve(old, ctx), resolve(new, ctx)
     cmp = compare(plan.text, doc.text, plan_title=plan.title, doc_title=doc.title)
+    cmp.plan_title, cmp.doc_title = cmp.plan_title or plan.label, cmp.doc_title or doc.label
     if fmt == "json":
         report = render_json(cmp)
     elif fmt == "markdown":
         report = render_markdown(cmp)
     elif fmt == "html":
-        report = render_html(cmp, plan_title=plan.title, doc_title=doc.title)
+        report = render_html(cmp, plan_title=cmp.plan_title, doc_title=cmp.doc_title)
     else:
         report = render_text(cmp, color=_use_color(color) and output is None)
     if output:
