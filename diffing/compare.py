@@ -22,8 +22,8 @@ from diffing.inline import inline_diff
 from diffing.model import Change, Clause, Comparison, FigureChange, Row
 from diffing.relation import Tally, decide, scores, title_key
 from diffing.segment import Parsed, parse
-from diffing.titles import SAME_DOCUMENT, title_change
 from diffing.textnorm import fold
+from diffing.titles import SAME_DOCUMENT, title_change
 
 _HANZI_RUN = re.compile(r"[\u4e00-\u9fff]+")
 
