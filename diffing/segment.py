@@ -24,7 +24,8 @@ _STYLES: tuple[tuple[str, str], ...] = (
     ("chapter", rf"第[{_CN}\d]+[编章]"),
     ("section", rf"第[{_CN}\d]+节"),
     ("cn", rf"[{_CN}]+(?:、|[.．](?!\d))"),
-    ("article", rf"第[{_CN}\d]+条"),
+    # Not a reference a wrapped line happens to start with: 第三十二条规定，… / 第五条、第六条
+    ("article", rf"第[{_CN}\d]+条(?!规定|的|[、，,第款项之和及或至所中])"),
     ("cn_paren", rf"[（(][{_CN}]+[）)]"),
     ("num", r"\d{1,3}(?:、|[.．](?![\d.．]))"),
     ("num_paren", r"[（(]\d{1,3}[）)]|\d{1,3}[）)]"),

@@ -92,3 +92,24 @@ def test_plan_clauses_cover_every_character() -> None:
     st.characters(min_codepoint=0x4E00, max_codepoint=0x4E20)), max_size=120))
 def test_every_character_belongs_to_a_clause_or_is_formatting(text: str) -> None:
     _assert_spans_cover(text)
+
+
+def test_a_wrapped_line_starting_with_a_reference_is_no_article_heading():
+    """PDF text wrapped so that a line starts "第三十二条规定，…" (网络安全法 2025, NPC Gazette)."""
+    text = ("第三十一条　国家对关键信息基础设施实行重点保护。关键信息基础设施的具体范围和安全保护办法，依照本法\n"
+            "第三十二条规定，由国务院制定。\n"
+            "第三十三条　建设关键信息基础设施应当确保其具有支持业务稳定、持续运行的性能。\n")
+    found = parse(text)
+    assert [h.label for h in found.outline] == ["第三十一条", "第三十三条"]
+    assert all(c.section != "第三十二条" for c in found.clauses)
+
+
+def test_pdf_lines_wrapped_by_the_layout_are_joined_without_false_headings():
+    from crawler.normalise.pdf import join_lines
+
+    lines = ["第三十一条　国家对关键信息基础设施实行重点保护。关键信息基础设施的具体",
+             "范围、安全保护办法和监督管理措施，依照本法第三十一条和本法",
+             "第三十二条规定，由国务院制定。",
+             "第三十三条　建设关键信息基础设施应当确保其具有支持业务稳定、持续运",
+             "行的性能，并保证安全技术措施同步规划、同步建设、同步使用。"]
+    assert join_lines(lines) == [lines[0] + lines[1] + lines[2], lines[3] + lines[4]]

@@ -1,14 +1,13 @@
 """PDF attachments (MIIT often publishes the policy itself only as a PDF) to a Document.
 
-Text comes from pypdf; lines wrapped by the layout are joined back into
-paragraphs (Chinese has no spaces to keep), page numbers are dropped and Kangxi
-radicals that PDF fonts map instead of the ordinary characters (⼯ for 工) are
-repaired.
+Text comes from ``crawler.pdftext`` (pypdf within the page, text and time caps that
+attachments share; what the caps cut is recorded in ``meta["truncated"]``); lines
+wrapped by the layout are joined back into paragraphs (Chinese has no spaces to keep),
+page numbers are dropped and Kangxi radicals that PDF fonts map instead of the ordinary
+characters (⼯ for 工) are repaired.
 """
 from __future__ import annotations
 
-import io
-import logging
 import re
 import statistics
 import unicodedata
@@ -16,6 +15,7 @@ import unicodedata
 from crawler.normalise import rules
 from crawler.normalise.errors import NormaliseError
 from crawler.normalise.urls import canonical_url
+from crawler.pdftext import PdfError, PdfText, read_pdf
 from store.model import Document
 
 _RADICALS = {
@@ -23,7 +23,10 @@ _RADICALS = {
     **{ord(radical): char for radical, char in rules.PDF_RADICAL_FIXES.items()},
 }
 _PAGE_NUMBER = re.compile(r"^[-—－\s]*(第\s*)?\d{1,4}(\s*页)?[-—－\s]*$|^\d+\s*/\s*\d+$")
-_LABEL = re.compile(r"^\s*(第[一二三四五六七八九十百零〇]+[章节条]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]"
+#: Labels that start a paragraph. 第X条 followed by 规定/的/、… is a reference that a
+#: wrapped line happens to start with (第三十二条规定，…), not an article heading.
+_LABEL = re.compile(r"^\s*(第[一二三四五六七八九十百零〇]+(?:[章节]|条(?!规定|的|[、，,第款项之和及或至所中]))"
+                    r"|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]"
                     r"|\d{1,2}[.．、](?!\d)|[（(]\d{1,2}[)）]|附件)")
 _SHORT_LINE = 0.85
 _MAX_TITLE = 60
@@ -36,34 +39,26 @@ def is_pdf(data: bytes) -> bool:
 
 def pdf_document(data: bytes, url: str | None) -> Document:
     """The PDF's text as a generic Document (title = first short paragraph or PDF title)."""
-    pages = _page_texts(data)
+    read = _read(data)
+    pages = read.pages
     lines = [line.translate(_RADICALS).strip() for page in pages for line in page.splitlines()]
     lines = [line for line in lines if line and not _PAGE_NUMBER.match(line)]
     if not lines:
         raise NormaliseError("PDF has no text layer (a scan?); nothing to normalise")
     paragraphs = join_lines(lines)
-    title = paragraphs[0] if len(paragraphs[0]) <= _MAX_TITLE else ""
+    title = paragraphs[0] if len(paragraphs) > 1 and len(paragraphs[0]) <= _MAX_TITLE else ""
     return Document(kind="generic", url=url, canonical_url=canonical_url(url), title=title,
                     body="\n\n".join(paragraphs[1:] if title else paragraphs),
-                    meta={"format": "pdf", "pages": len(pages)})
+                    meta={"format": "pdf", "pages": read.declared or len(pages),
+                          **({"truncated": read.truncated} if read.truncated else {})})
 
 
-def _page_texts(data: bytes) -> list[str]:
-    """Text per page; pypdf's warnings about damaged files are kept off the user's stderr."""
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
-
-    pypdf_log = logging.getLogger("pypdf")
-    level = pypdf_log.level
-    pypdf_log.setLevel(logging.ERROR + 10)
+def _read(data: bytes) -> PdfText:
+    """The page texts within the shared caps; a PDF pypdf cannot read is bad input."""
     try:
-        reader = PdfReader(io.BytesIO(data))
-        return [page.extract_text() or "" for page in reader.pages]
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError, NotImplementedError,
-            AttributeError, IndexError, ZeroDivisionError, AssertionError) as exc:
-        raise NormaliseError(f"unreadable PDF: {type(exc).__name__}: {exc}".splitlines()[0]) from None
-    finally:
-        pypdf_log.setLevel(level)
+        return read_pdf(data)
+    except PdfError as exc:
+        raise NormaliseError(str(exc)) from None
 
 
 def join_lines(lines: list[str]) -> list[str]:

@@ -46,7 +46,9 @@ class AttachmentsMixin(SourceSpider):
         page: Page = response.meta["pw_page_item"]
         attachment = dict(response.meta["pw_attachment"])
         try:
-            attachment["text"] = pdf_text(response.body)
+            attachment["text"] = pdf_text(response.body, truncated=(cut := {}))
+            if cut:
+                attachment["truncated"] = cut
         except PdfError as exc:
             self.runlog.error(page.source, f"{exc}: {short_url(response.url)}")
         page.meta["attachments"].append(attachment)
