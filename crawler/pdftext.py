@@ -180,10 +180,13 @@ def _paragraphs(page: str) -> str:
     return "\n\n".join(line for line in out if line)
 
 
+#: After 第X条, what makes it a reference (第三十二条规定，…) rather than an article's label.
+REFERENCE_TAIL = r"(?!规定|的规定|所列|[、，,]|第[一二三四五六七八九十]+[款项]|之[一二三四五六七八九十]|[和及或至]第)"
+
 _END = re.compile(r"[。！？；：:!?;]$|^\s*[一二三四五六七八九十]+、.{0,30}$")
 #: A numbered item starts a line; 第X条 only as a heading, not in a wrapped reference (第三十二条规定，…).
 _ITEM = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\(?\d+[.)、）]"
-                   r"|第[一二三四五六七八九十百]+条(?!规定|的|[、，,第款项之和及或至所中]))")
+                   r"|第[一二三四五六七八九十百]+条" + REFERENCE_TAIL + ")")
 
 
 def _ends_paragraph(line: str) -> bool:

@@ -19,13 +19,17 @@ from diffing.textnorm import fold
 
 _CN = "〇零一二三四五六七八九十百两"
 
+#: What follows 第X条 when it is a reference, not an article's label: 规定, 的规定, 所列,
+#: 、第六条, 第二款, 之一, 和第七条. (An article's own text may start with any character.)
+_REFERENCE_TAIL = rf"规定|的规定|所列|[、，,]|第[{_CN}]+[款项]|之[{_CN}]|[和及或至]第"
+
 #: Label styles in their conventional nesting order (outermost first).
 _STYLES: tuple[tuple[str, str], ...] = (
     ("chapter", rf"第[{_CN}\d]+[编章]"),
     ("section", rf"第[{_CN}\d]+节"),
     ("cn", rf"[{_CN}]+(?:、|[.．](?!\d))"),
     # Not a reference a wrapped line happens to start with: 第三十二条规定，… / 第五条、第六条
-    ("article", rf"第[{_CN}\d]+条(?!规定|的|[、，,第款项之和及或至所中])"),
+    ("article", rf"第[{_CN}\d]+条(?!{_REFERENCE_TAIL})"),
     ("cn_paren", rf"[（(][{_CN}]+[）)]"),
     ("num", r"\d{1,3}(?:、|[.．](?![\d.．]))"),
     ("num_paren", r"[（(]\d{1,3}[）)]|\d{1,3}[）)]"),
