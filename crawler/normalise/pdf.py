@@ -25,7 +25,7 @@ _RADICALS = {
 _PAGE_NUMBER = re.compile(r"^[-—－\s]*(第\s*)?\d{1,4}(\s*页)?[-—－\s]*$|^\d+\s*/\s*\d+$")
 #: Labels that start a paragraph. 第X条 followed by 规定/的/、… is a reference that a
 #: wrapped line happens to start with (第三十二条规定，…), not an article heading.
-_LABEL = re.compile(r"^\s*(第[一二三四五六七八九十百零〇]+(?:[章节]|条" + REFERENCE_TAIL + r"))"
+_LABEL = re.compile(r"^\s*(第[一二三四五六七八九十百零〇]+(?:[章节]|条" + REFERENCE_TAIL + r")"
                     r"|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]"
                     r"|\d{1,2}[.．、](?!\d)|[（(]\d{1,2}[)）]|附件)")
 _SHORT_LINE = 0.85
