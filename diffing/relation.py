@@ -11,10 +11,13 @@ pages of commentary has a low similarity but those quotes are plan text. The sco
   (an excerpt with a lead is pure, a commentary quoting the plan is not);
 - ``similarity``: Dice of the two texts' aligned characters (0–1);
 - ``outside_share`` / ``outside_chars``: document text outside the plan's span;
-- ``cites_title``: 1.0 when the document names the plan.
+- ``cites_title``: 1.0 when the document names the plan (its own title, see ``title_key``);
+- ``quoted_phrases``: plan headings/short clauses quoted inside the document's sentences
+  (counted only when the document names the plan and no clause of the plan was found).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -30,6 +33,9 @@ RELATED_CLAUSES = 0.05    # coverage (clauses) from which a document relates to 
 RELATED_CHARS = 200       # ... or this many plan characters quoted
 REVISION_OUTSIDE = 80     # characters outside the plan up to which a changed full text is a revision
 #                           (a heading or an issuing line, not a repost's lead or footer)
+TITLE_MIN = 4             # folded characters a plan title needs to count as named
+QUOTED_PHRASES = 2        # plan phrases (headings, short clauses) a document naming the plan must quote
+PHRASE_MIN, PHRASE_MAX = 6, 40  # length (folded characters) of a plan phrase that counts as quoted
 
 
 @dataclass(frozen=True)
@@ -94,22 +100,43 @@ def scores(plan: list[Clause], doc: list[Clause], alignment: Alignment, plan_tit
         "outside_share": 1 - framed / doc_total if doc else 0.0,
         "outside_chars": float(sum(doc_len) - framed),
         "plan_chars_found": found_plan,
-        "cites_title": 1.0 if cites(plan_title, doc) else 0.0,
+        "cites_title": (named := 1.0 if cites(plan_title, doc) else 0.0),
+        "quoted_phrases": float(quoted_phrases(plan, doc)) if named and not found_plan else 0.0,
         "plan_clauses": float(len(counted)),
         "doc_clauses": float(sum(1 for c in doc if c.key)),
     }
 
 
 def cites(plan_title: str, doc: list[Clause]) -> bool:
-    """Whether the document names the plan (its folded title, without 《》)."""
+    """Whether the document names the plan (its own folded title, without 《》)."""
     title = title_key(plan_title)
-    return len(title) >= 4 and any(title in c.key for c in doc)
+    return len(title) >= TITLE_MIN and any(title in c.key for c in doc)
+
+
+def quoted_phrases(plan: list[Clause], doc: list[Clause]) -> int:
+    """How many of the plan's short phrases (headings, short clauses) the document's text quotes.
+
+    A commentary quotes headings inside its own sentences ("围绕‘加快工业网络开放智能
+    升级’……"), where no clause of it is the plan's clause; phrase by phrase they are found.
+    """
+    text = "".join(c.key for c in doc)
+    phrases = {c.key for c in plan if PHRASE_MIN <= len(c.key) <= PHRASE_MAX}
+    return sum(1 for phrase in phrases if phrase in text)
+
+
+_NAMED = re.compile(r"《([^《》]+)》")
 
 
 @lru_cache(maxsize=64)
 def title_key(plan_title: str) -> str:
-    """The folded title ``cites`` looks for (memoised: one per tracked plan)."""
-    return fold(plan_title).strip("《》\"")
+    """The plan's own folded title ``cites`` looks for (memoised: one per tracked plan).
+
+    A repost's headline given as the title (工信部印发《…行动方案》) is not the plan's
+    title: the longest document it names in 《》 is.
+    """
+    key = fold(plan_title)
+    named = [name for name in _NAMED.findall(key) if len(name) >= TITLE_MIN]
+    return max(named, key=len) if named else key.strip("《》\"")
 
 
 def clear_caches() -> None:
@@ -122,7 +149,8 @@ def decide(score: dict[str, float], tally: Tally) -> str:
     if not score["plan_clauses"]:
         return "identical" if not score["doc_clauses"] else "unrelated"
     related = (score["coverage"] >= RELATED_CLAUSES or score["plan_chars_found"] >= RELATED_CHARS
-               or (score["cites_title"] and score["plan_chars_found"] > 0))
+               or (score["cites_title"] and score["plan_chars_found"] > 0)
+               or (score["cites_title"] and score.get("quoted_phrases", 0) >= QUOTED_PHRASES))
     if not related:
         return "unrelated"
     if score["coverage_chars"] >= MOST_OF_PLAN:

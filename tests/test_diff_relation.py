@@ -117,3 +117,33 @@ def test_cli_with_a_plain_text_plan_puts_old_first_and_keeps_its_title_line_out_
     assert "relation: repost" in result.stdout
     outside = [line for line in lines if line.startswith("  | ")]
     assert outside and not any(line.rstrip().endswith(PLAN_TITLE) for line in outside)
+
+
+EXPERT_COMMENTARY = ("专家解读｜以融合赋能推动新型工业化\n\n近日，工业和信息化部印发《工业互联网和人工智能融合赋能行动方案》。"
+              "笔者认为，方案抓住了当前制造业转型的关键。从“加快工业网络开放智能升级”到“强化工业智能算力供给”，"
+              "再到“加强工业数据汇聚共享”，方案的部署层层递进，既着眼当下又兼顾长远。"
+              "企业应当结合自身情况，找准切入点，稳步推进数字化、智能化改造，避免一哄而上。")
+
+
+def test_a_commentary_naming_the_plan_inside_a_reposts_headline_is_an_interpretation() -> None:
+    """The seed file's title is a repost's headline (工信部印发《…》): the plan's own title is
+    the name in 《》, and a commentary naming it and quoting its headings interprets it."""
+    from crawler.normalise import load
+
+    plan = load(str(ROOT / "seeds" / "000_9b394f8deb7d7ec6.txt"))
+    assert plan.title == "工信部印发《工业互联网和人工智能融合赋能行动方案》"
+    cmp = compare(plan.text, EXPERT_COMMENTARY, plan_title=plan.title, doc_title="专家解读｜以融合赋能推动新型工业化")
+    assert cmp.relation == "interpretation" and cmp.scores["cites_title"] == 1.0
+    assert not cmp.changes
+
+
+def test_naming_the_plan_and_quoting_its_headings_is_enough() -> None:
+    """No clause of the plan is in the commentary: the named title plus two quoted headings relate it."""
+    from diffing.relation import QUOTED_PHRASES, Tally, decide
+
+    plan = "一、总体要求\n（一）加快工业网络开放智能升级。内容甲。\n（二）强化工业智能算力供给。内容乙。\n"
+    doc = "评论：《示范行动方案》提出“加快工业网络开放智能升级”，并要“强化工业智能算力供给”。笔者认为意义重大。"
+    cmp = compare(plan, doc, plan_title="示范行动方案")
+    assert cmp.scores["quoted_phrases"] >= QUOTED_PHRASES and cmp.relation == "interpretation"
+    assert decide({**cmp.scores, "quoted_phrases": 1.0, "plan_chars_found": 0.0, "coverage": 0.0},
+                  Tally(0, 0, 0, 0)) == "unrelated"
