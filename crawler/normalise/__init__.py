@@ -12,6 +12,7 @@ from crawler.normalise.decode import decode, gunzip
 from crawler.normalise.errors import NormaliseError
 from crawler.normalise.pdf import is_pdf, pdf_document
 from crawler.normalise.registry import KINDS, candidates, get, help_texts, load_all
+from crawler.normalise.sanitise import sanitise
 from crawler.normalise.slim import slim_wechat
 from crawler.normalise.urls import canonical_url, same_site, web_url
 from store.model import Document
@@ -79,6 +80,7 @@ def _finished(doc: Document, url: str | None, source: str | None, fetched_at: st
     _distrust_claims(doc, url)
     doc.source = source or doc.source
     doc.fetched_at = fetched_at or doc.fetched_at
+    sanitise(doc)
     _require_text(doc)
     return finish(doc)
 
