@@ -29,7 +29,9 @@ import re
 import statistics
 import time
 from collections.abc import Callable
+from pathlib import Path
 
+from crawler.normalise import load
 from diffing import PlanIndex, compare, screen
 from diffing.compare import clear_caches, prepare
 from diffing.segment import parse
@@ -92,20 +94,23 @@ def _difflib_full(a: str, b: str) -> None:
     difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
 
 
-def big_plan(size: int, seed: int = 3) -> str:
+def big_plan(size: int, seed: int = 3, source: str = PLAN) -> str:
     """A plan of about ``size`` characters: the real plan's sections, re-worded per copy.
 
     Each copy shuffles the comma-separated phrases of every sentence and shifts its
-    numbers, so sentences stay distinct like a long real plan's.
+    numbers, so sentences stay distinct like a long real plan's. ``source`` gives
+    another text to grow the same way (the unrelated MIIT notice for unrelated pairs).
     """
     rng = random.Random(seed)
     parts: list[str] = []
     copy = 0
-    while sum(map(len, parts)) < size:
+    size_so_far = 0
+    while size_so_far < size:
         copy += 1
-        text = re.sub(r"\d+", lambda m, shift=copy: str(int(m.group()) + shift), PLAN)
+        text = re.sub(r"\d+", lambda m, shift=copy: str(int(m.group()) + shift), source)
         paragraphs = [_reword(p, rng, copy) for p in text.split("\n\n")]
         parts.append("\n\n".join(paragraphs))
+        size_so_far += len(parts[-1]) + 2
     return "\n\n".join(parts)[:size].rsplit("。", 1)[0] + "。"
 
 
@@ -155,6 +160,37 @@ def run() -> None:
     print(f"target moved sections reported as moves: {'PASS' if ok_moves else 'MISS'}")
     _screening(rev)
     _growth()
+    _law()
+    _unrelated_growth()
+
+
+LAW = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "revisions" / "xingfa_2020_2023"
+UNRELATED_SIZES = (61_000, 122_000, 245_000, 490_000, 1_000_000, 2_000_000, 5_000_000)
+
+
+def _law() -> None:
+    """刑法 (75,000 characters) against its text amended by 修正案（十二）, every cache cold."""
+    old, new = (load(str(LAW / name)) for name in ("old.md", "new.md"))
+    cold = _median_ms(lambda: compare(old.body, new.body), 9, _cold_reset)
+    print(f"\n刑法 {len(old.body)} chars vs amended: cold {cold:.1f} ms "
+          f"({'PASS' if cold <= 60 else 'MISS'} target <= 60 ms)")
+
+
+def _unrelated_growth() -> None:
+    """Two unrelated texts of growing size (the plan grown vs the unrelated notice grown)."""
+    print("\nunrelated pairs (cold, CPU):")
+    print(f"{'chars':>9} {'compare s':>10} {'us/char':>8} {'vs linear':>10}  note")
+    first: tuple[int, float] | None = None
+    for size in UNRELATED_SIZES:
+        plan, doc = big_plan(size, 3), big_plan(size, 4, UNRELATED)
+        clear_caches()
+        started = time.process_time()
+        cmp = compare(plan, doc)
+        spent = time.process_time() - started
+        first = first or (size, spent)
+        linear = spent / first[1] / (size / first[0])
+        print(f"{size:>9} {spent:>10.2f} {spent * 1e6 / size:>8.2f} {linear:>10.2f}  {'; '.join(cmp.notes)}")
+    print(f"target two unrelated 5 MB texts < 10 s: {'PASS' if spent < 10 else 'MISS'} ({spent:.1f} s)")
 
 
 def _other_plan(seed: int) -> str:

@@ -12,11 +12,13 @@ similar pairs rather than plan size × document size.
 """
 from __future__ import annotations
 
+import heapq
 import re
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from typing import NamedTuple
 
 from diffing.chain import exact_chain, longest_increasing
@@ -32,6 +34,12 @@ CHANGED_MIN = 0.5
 MOVED_MIN = 0.6
 _MIN_SHARED = 2
 _DIRECT = 64  # up to this many clause pairs, compare every pair instead of indexing bigrams
+#: Plan clauses sharing the most rare bigrams with a document clause that are scored in full.
+_TOP_CANDIDATES = 12
+#: Bigrams in more plan clauses than this are too common to find candidates by.
+MAX_POSTING = 48
+#: Postings one alignment may visit looking for fuzzy partners (a few seconds of work at most).
+WORK_BUDGET = 4_000_000
 _WIDEN_GAIN = 0.1
 #: A duplicated paragraph sits this close (in clauses) to the copy it repeats.
 REPEAT_NEAR = 8  # similarity a joined/split neighbour must add to be taken into an edited pair
@@ -77,6 +85,7 @@ class Alignment:
     unmatched_doc: list[int]
     region: tuple[int, int] | None
     repeated: tuple[int, ...] = ()
+    bounded: bool = False  # the fuzzy pairing ran out of its work budget: a coarser alignment
 
     def inside(self, doc_index: int) -> bool:
         """Whether a document clause lies within the span of text that matches the plan."""
@@ -123,6 +132,8 @@ class _Matcher:
         self._free_doc = [j for j, c in enumerate(doc) if c.key and j not in self.doc_taken]
         self.anchor_plan = [i for i, _ in chain]
         self.anchor_doc = [j for _, j in chain]
+        self.work = 0
+        self.bounded = False
 
     def _take(self, pair: Pair) -> None:
         self.pairs[pair.plan] = pair
@@ -148,23 +159,43 @@ class _Matcher:
         return bisect_left(self.anchor_doc, j)
 
     def candidates(self, plan_ids: list[int], doc_ids: list[int], floor: float) -> list[tuple[float, int, int]]:
-        """(similarity, plan, doc) for pairs sharing bigrams, best first, at least ``floor``."""
+        """(similarity, plan, doc) for pairs sharing bigrams, best first, at least ``floor``.
+
+        Bigrams held by more than ``MAX_POSTING`` plan clauses (的规, 规定, 应当 …) say
+        little about which clause is which and would make the work grow with plan size
+        × document size, so candidates are found through the rarer bigrams, then scored
+        on all of them. The work has a budget (``WORK_BUDGET`` postings visited per
+        alignment); when it runs out, the remaining clauses get no fuzzy partner and the
+        alignment is marked ``bounded`` (a coarser diff, with a note).
+        """
         if len(plan_ids) * len(doc_ids) <= _DIRECT:
             return self._direct(plan_ids, doc_ids, floor)
         index: dict[tuple[str, ...], list[int]] = defaultdict(list)
         for i in plan_ids:
             for gram in bigrams(self.plan[i].key):
                 index[gram].append(i)
+        rare = {gram: ids for gram, ids in index.items() if len(ids) <= MAX_POSTING}
         found: list[tuple[float, int, int]] = []
         for j in doc_ids:
+            if self.work > WORK_BUDGET:
+                self.bounded = True
+                break
             grams = bigrams(self.doc[j].key)
             shared: dict[int, int] = {}
             for gram in grams:
-                for i in index.get(gram, ()):
-                    shared[i] = shared.get(i, 0) + 1
-            for i, common in shared.items():
-                score = 2 * common / (len(bigrams(self.plan[i].key)) + len(grams))
-                if score >= floor and (common >= _MIN_SHARED or score == 1.0):
+                ids = rare.get(gram)
+                if ids:
+                    self.work += len(ids)
+                    for i in ids:
+                        shared[i] = shared.get(i, 0) + 1
+            best = heapq.nlargest(_TOP_CANDIDATES, shared.items(), key=itemgetter(1)) if len(shared) > \
+                _TOP_CANDIDATES else shared.items()
+            for i, common in best:
+                if common < _MIN_SHARED and len(grams) > 1:
+                    continue
+                other = bigrams(self.plan[i].key)
+                score = 2 * len(grams & other) / (len(other) + len(grams))
+                if score >= floor:
                     found.append((score, i, j))
         found.sort(key=lambda t: (-t[0], t[1], t[2]))
         return found
@@ -291,8 +322,8 @@ class _Matcher:
                 if (pair.plan, pair.doc) not in keep:
                     self.pairs[pair.plan] = Pair("moved", pair.plan, pair.doc, pair.similarity)
 
-    def moves(self) -> None:
-        """Clauses found elsewhere in the document: exact keys first, then similar ones."""
+    def moves(self, *, fuzzy: bool = True) -> None:
+        """Clauses found elsewhere in the document: exact keys first, then (``fuzzy``) similar ones."""
         free_by_key: dict[str, list[int]] = defaultdict(list)
         for j in self.free_doc():
             free_by_key[self.doc[j].key].append(j)
@@ -300,6 +331,8 @@ class _Matcher:
             spots = free_by_key.get(self.plan[i].key)
             if spots:
                 self._take(Pair("moved", i, spots.pop(0), 1.0))
+        if not fuzzy:
+            return
         region = self.region()
         allowed = range(region[0], region[1] + 1) if region else None
         for score, i, j in self.candidates(self.free_plan(), self.free_doc(allowed), MOVED_MIN):
@@ -322,7 +355,7 @@ class _Matcher:
         unmatched, repeated = [], []
         for j in free_doc:
             (repeated if low <= j <= high and self._repeats(j, copies) else unmatched).append(j)
-        return Alignment(pairs, removed, unmatched, region, tuple(repeated))
+        return Alignment(pairs, removed, unmatched, region, tuple(repeated), self.bounded)
 
     def _paired_copies(self, free_doc: list[int]) -> dict[str, list[int]]:
         """Paired document clauses by key, for the keys some unpaired clause has."""
@@ -380,13 +413,33 @@ def _grow(ps: list[int], ds: list[int], lo: dict[int, str], ld: dict[int, str],
 
 
 def align(plan: list[Clause], doc: list[Clause]) -> Alignment:
-    """Align plan clauses with document clauses (see the module docstring for the steps)."""
+    """Align plan clauses with document clauses (see the module docstring for the steps).
+
+    Two large texts that share almost no sentence (``mostly_unrelated``) skip the fuzzy
+    pairing: its answer would be a few chance pairs, at a cost that grows with the
+    product of their sizes. The alignment is then ``bounded`` (exact matches only).
+    """
     matcher = _Matcher(plan, doc)
     matcher.regroup()
-    matcher.edits_in_place()
-    matcher.widen_edits()
-    matcher.moves()
+    if mostly_unrelated(len(plan), len(doc), len(matcher.plan_taken)):
+        matcher.bounded = True
+    else:
+        matcher.edits_in_place()
+        matcher.widen_edits()
+    matcher.moves(fuzzy=not matcher.bounded)
     return matcher.result()
+
+
+#: From this many clauses on both sides together, a text pair is large enough to check.
+LARGE_PAIR = 4000
+#: Share of the smaller text's clauses found word for word below which two large texts
+#: are mostly unrelated (a revision keeps most sentences; a 5%-edited one keeps ~90%).
+UNRELATED_SHARE = 0.1
+
+
+def mostly_unrelated(plan_clauses: int, doc_clauses: int, exact: int) -> bool:
+    """Whether two large texts share so few sentences that fuzzy pairing is not worth its cost."""
+    return plan_clauses + doc_clauses >= LARGE_PAIR and exact < UNRELATED_SHARE * min(plan_clauses, doc_clauses)
 
 
 def clear_caches() -> None:

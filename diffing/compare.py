@@ -53,7 +53,7 @@ def compare(plan: str, doc: str, *, plan_title: str = "", doc_title: str = "") -
         relation=relation, similarity=score["similarity"], coverage=score["coverage"],
         containment=score["containment"], changes=changes, figures=figures,
         outside=builder.outside_text(doc), scores=score, rows=rows,
-        plan_title=plan_title or title, doc_title=doc_title,
+        plan_title=plan_title or title, doc_title=doc_title, notes=builder.notes(),
     )
     return _retitled(comparison, retitled) if retitled else comparison
 
@@ -179,6 +179,9 @@ def _tally(alignment: Alignment, heading: frozenset[int]) -> Tally:
     )
 
 
+#: Characters of changed clauses word-diffed per comparison; beyond, changed clauses are shown whole.
+INLINE_BUDGET = 2_000_000
+
 #: Share of a quoted clause's characters an edit may delete for it to be a changed quote, not a paraphrase.
 ALTERED_QUOTE = 0.2
 
@@ -211,6 +214,7 @@ class _RowBuilder:
         self.shown_removed = self._removed_to_show()
         self.outside_runs: list[list[int]] = []
         self._article_map: dict[int, int] | None = None
+        self.inline_chars, self.coarse = 0, False
         self._plan_pairs: dict[int, Pair] | None = None
         self._doc_pairs: dict[int, Pair] | None = None
 
@@ -286,6 +290,28 @@ class _RowBuilder:
                               doc_index=index if kind == "added" else None))
         figures.extend(figures_of(clause.text, kind, clause.section))
 
+    def _inline(self, plan_text: str, doc_text: str) -> tuple[tuple[str, str], ...]:
+        """The word diff of a changed pair, until ``INLINE_BUDGET`` characters have been diffed.
+
+        Past the budget (tens of thousands of changed clauses between two unrelated
+        megabyte texts) a pair is shown whole, deleted and inserted: a coarser diff,
+        noted in the comparison, instead of minutes of word diffs.
+        """
+        self.inline_chars += len(plan_text) + len(doc_text)
+        if self.inline_chars <= INLINE_BUDGET:
+            return tuple(inline_diff(plan_text, doc_text))
+        self.coarse = True
+        return (("delete", plan_text), ("insert", doc_text))
+
+    def notes(self) -> list[str]:
+        """What was simplified to keep the comparison's cost bounded (empty for almost every pair)."""
+        out = []
+        if self.alignment.bounded:
+            out.append("the texts share few sentences: clauses were paired only where they are equal")
+        if self.coarse:
+            out.append(f"more than {INLINE_BUDGET:,} characters changed: later changed clauses are shown whole")
+        return out
+
     def _counterpart_section(self, kind: str, index: int) -> str:
         """The section an added (removed) clause's place has in the other text's numbering.
 
@@ -326,7 +352,7 @@ class _RowBuilder:
         kind = self._kind(pair)
         if kind == "changed" and self._renumbered(section, doc_section, plan_text, doc_text):
             kind = "renumbered"
-        inline = tuple(inline_diff(plan_text, doc_text)) if kind != "equal" and pair.similarity < 1.0 else ()
+        inline = self._inline(plan_text, doc_text) if kind != "equal" and pair.similarity < 1.0 else ()
         found = (compare_figures(plan_text, doc_text, section)
                  if inline and kind != "renumbered" and may_change_figures(inline) else [])
         if kind == "changed" and self.relation == "interpretation" and not found and not _altered_quote(inline):

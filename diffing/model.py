@@ -142,6 +142,7 @@ class Comparison:
     rows: list[Row] = field(default_factory=list)
     plan_title: str = ""
     doc_title: str = ""
+    notes: list[str] = field(default_factory=list)  # simplifications made to bound the cost
 
     @property
     def priority(self) -> str:
@@ -207,4 +208,5 @@ class Comparison:
             "fingerprint": self.fingerprint(),
             "plan_title": self.plan_title,
             "doc_title": self.doc_title,
+            "notes": list(self.notes),
         }

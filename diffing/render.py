@@ -48,7 +48,8 @@ def _elide(text: str, keep: int = _ELIDE) -> str:
 def _figure_line(figure: FigureChange) -> str:
     plan = figure.plan or "—"
     doc = figure.doc or "—"
-    return f"{figure.kind:<8} {plan} → {doc}   [{figure.section or '—'}] {figure.context}"
+    direction = f" ({figure.direction})" if figure.direction else ""
+    return f"{figure.kind:<8} {plan} → {doc}{direction}   [{figure.section or '—'}] {figure.context}"
 
 
 def _context(text: str, first: bool, last: bool) -> str:
@@ -89,6 +90,7 @@ def render_text(cmp: Comparison, color: bool = False) -> str:
              f"similarity {cmp.similarity:.3f}  coverage {cmp.coverage:.3f}  containment {cmp.containment:.3f}"]
     if cmp.partial:
         lines.append(quoted_note(cmp))
+    lines += [paint("dim", f"note: {note}") for note in cmp.notes]
     if cmp.figures:
         lines += ["", paint("head", f"key figures ({len(cmp.figures)})")]
         lines += [f"  {_figure_line(f)}" for f in cmp.figures]

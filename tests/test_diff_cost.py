@@ -1,0 +1,45 @@
+"""Comparison cost is bounded (issue 19): unrelated megabyte texts finish in seconds, with
+a note saying the diff was coarser; growth with size stays near-linear."""
+from __future__ import annotations
+
+import time
+
+from benchmarks.bench_diff import big_plan
+from diffing import compare
+from diffing.align import mostly_unrelated
+from diffing.compare import clear_caches
+from tests.fixtures.diff.corpus import UNRELATED
+
+
+def cpu_seconds(plan: str, doc: str) -> tuple[float, object]:
+    clear_caches()
+    started = time.process_time()
+    result = compare(plan, doc)
+    return time.process_time() - started, result
+
+
+def test_two_unrelated_megabyte_texts_compare_in_seconds_with_a_note():
+    plan, doc = big_plan(1_000_000, 3), big_plan(1_000_000, 4, UNRELATED)
+    spent, cmp = cpu_seconds(plan, doc)
+    assert spent < 5, spent
+    assert cmp.relation == "unrelated" and not cmp.changes
+    assert cmp.notes and "share few sentences" in cmp.notes[0]
+    assert cmp.to_dict()["notes"] == cmp.notes
+
+
+def test_growth_is_near_linear():
+    small = cpu_seconds(big_plan(250_000, 3), big_plan(250_000, 4, UNRELATED))[0]
+    large = cpu_seconds(big_plan(1_000_000, 3), big_plan(1_000_000, 4, UNRELATED))[0]
+    assert large < 4 * 2 * max(small, 0.05), (small, large)
+
+
+def test_a_revision_is_never_taken_for_unrelated():
+    """A 5%-edited version keeps ~90% of its sentences: far above the unrelated share."""
+    assert not mostly_unrelated(5000, 5000, 4500)
+    assert mostly_unrelated(5000, 5000, 100)
+    assert not mostly_unrelated(100, 100, 0), "small pairs always get the full alignment"
+
+
+def test_small_pairs_carry_no_note():
+    plan = "一、总体要求\n到2028年，培育标杆企业不少于100家。\n"
+    assert compare(plan, plan.replace("100", "120")).notes == []
