@@ -11,6 +11,7 @@ import re
 from functools import lru_cache
 
 from diffing import align as align_module
+from diffing import articles as articles_module
 from diffing import figures as figures_module
 from diffing import inline as inline_module
 from diffing import relation as relation_module
@@ -44,7 +45,8 @@ def compare(plan: str, doc: str, *, plan_title: str = "", doc_title: str = "") -
     relation = decide(score, _tally(alignment, heading))
     builder = _RowBuilder(plan_clauses, doc_clauses, alignment, relation, heading, title)
     rows, changes, figures = builder.build()
-    changes += builder.structure_changes()
+    if _has_articles(prepare(plan)):
+        changes += builder.structure_changes()
     retitled = title_change(plan_title, doc_title) if relation in SAME_DOCUMENT else None
     if (changes or relation != "identical") and _same_words(plan, doc, changes):
         same = _same_key(plan, doc, plan_clauses, doc_clauses, score, plan_title or title, doc_title)
@@ -84,9 +86,14 @@ def prepare(plan: str) -> Parsed:
     return parsed
 
 
+def _has_articles(parsed: Parsed) -> bool:
+    """Whether a text is numbered in articles (第X条), the unit splits and merges are told in."""
+    return any(heading.label.endswith("条") for heading in parsed.outline)
+
+
 def clear_caches() -> None:
     """Forget every memoised parse and key (benchmarks use it to time cold runs)."""
-    for module in (segment_module, align_module, inline_module, figures_module, relation_module):
+    for module in (segment_module, align_module, inline_module, figures_module, relation_module, articles_module):
         module.clear_caches()
     for cache in (_hanzi, _folded, _first_line, prepare):
         cache.cache_clear()
