@@ -86,10 +86,13 @@ class Alignment:
     region: tuple[int, int] | None
     repeated: tuple[int, ...] = ()
     bounded: bool = False  # the fuzzy pairing ran out of its work budget: a coarser alignment
+    in_articles: frozenset[int] = frozenset()  # unpaired clauses inside an article the plan has
 
     def inside(self, doc_index: int) -> bool:
-        """Whether a document clause lies within the span of text that matches the plan."""
-        return self.region is not None and self.region[0] <= doc_index <= self.region[1]
+        """Whether a document clause lies within the span of text that matches the plan, or
+        inside one of the plan's articles (a sentence added at the end of the last article)."""
+        return (self.region is not None and self.region[0] <= doc_index <= self.region[1]) or (
+            doc_index in self.in_articles)
 
 
 @lru_cache(maxsize=16384)
@@ -355,7 +358,19 @@ class _Matcher:
         unmatched, repeated = [], []
         for j in free_doc:
             (repeated if low <= j <= high and self._repeats(j, copies) else unmatched).append(j)
-        return Alignment(pairs, removed, unmatched, region, tuple(repeated), self.bounded)
+        return Alignment(pairs, removed, unmatched, region, tuple(repeated), self.bounded,
+                         self._in_articles(unmatched))
+
+    def _in_articles(self, unmatched: list[int]) -> frozenset[int]:
+        """Unpaired document clauses whose article (a 第X条 section) also holds paired clauses.
+
+        Before the first or after the last paired clause a clause is usually a repost's
+        lead or footer; inside a numbered article of the plan's text it is not.
+        """
+        if not unmatched:
+            return frozenset()
+        articles = {self.doc[j].section for j in self.doc_taken if "条" in self.doc[j].section}
+        return frozenset(j for j in unmatched if self.doc[j].section in articles)
 
     def _paired_copies(self, free_doc: list[int]) -> dict[str, list[int]]:
         """Paired document clauses by key, for the keys some unpaired clause has."""

@@ -238,6 +238,10 @@ class _RowBuilder:
         return list(self.alignment.removed)
 
     def _reports_added(self, j: int) -> bool:
+        """New text is a change inside the plan's span; in a revision anywhere (a revision has
+        no lead or footer of its own: a new chapter heading before the first article is new)."""
+        if self.relation == "revision":
+            return True
         return self.relation not in ("interpretation", "unrelated") and self.alignment.inside(j)
 
     def build(self) -> tuple[list[Row], list[Change], list[FigureChange]]:

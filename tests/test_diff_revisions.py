@@ -14,6 +14,8 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from crawler.normalise import load
 from diffing import compare
@@ -131,3 +133,33 @@ def test_every_change_carries_both_numberings():
     cmp = comparison("kuaijifa_2017_2024")
     added = [c for c in cmp.changes if c.kind == "added" and article_number(c.doc_section) == 42]
     assert added and all(article_number(c.section) == 45 for c in added)
+
+
+@pytest.mark.parametrize("name", sorted(TRUTH))
+def test_every_new_clause_of_a_revision_is_in_some_change(name):
+    """Nothing of a new version is left as 'repeated' or 'outside': each clause is equal to
+    the old text or part of a change."""
+    kinds = {row.kind for row in comparison(name).rows}
+    assert not kinds & {"repeated", "outside"}, kinds
+
+
+ARTICLES = [f"第{n}条　{body}" for n, body in zip(
+    ("一", "二", "三", "四", "五", "六"),
+    ("为了规范管理，制定本办法。主管部门负责组织实施。", "本办法适用于全国范围内的相关活动。法律另有规定的除外。",
+     "违反本办法规定的，责令改正；情节严重的，处一万元以上十万元以下的罚款。",
+     "主管部门应当加强监督检查。发现问题的，依法处理投诉举报。", "有关单位应当建立健全内部管理制度。拒不改正的，通报批评。",
+     "本办法由主管部门负责解释。本办法自公布之日起施行。"), strict=True)]
+
+
+@given(st.integers(0, 5), st.integers(0, 5))
+def test_wording_added_to_an_article_is_a_change_wherever_else_it_occurs(source, target):
+    """A sentence copied from one article into another is an addition to that article
+    (every article has two sentences: the copy is never a whole article)."""
+    sentence = re.findall(r"[^　。；]+[。；]", ARTICLES[source].split("　", 1)[1])[-1]
+    assume(sentence not in ARTICLES[target])
+    new = list(ARTICLES)
+    new[target] += sentence
+    cmp = compare("\n".join(ARTICLES), "\n".join(new))
+    assert any(sentence.rstrip("。；") in (c.doc_text or "") and c.kind in ("added", "changed")
+               for c in cmp.changes), cmp.changes
+    assert not [row for row in cmp.rows if row.kind == "repeated"]
