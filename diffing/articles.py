@@ -45,13 +45,17 @@ def article_of(section: str) -> int | None:
     return number(found[-1]) if found else None
 
 
-def article_map(pairs: Iterable[tuple[Clause, Clause]]) -> dict[int, int]:
-    """Old article → new article, each by where most of its clauses went (equal pairs only)."""
+def article_map(sections: Iterable[tuple[str, str]]) -> dict[int, int]:
+    """Old article → new article, each by where most of its clauses went.
+
+    ``sections`` are the (old, new) outline paths of clause pairs that stayed equal;
+    they repeat (every clause of an article shares its path), so they are counted first.
+    """
     votes: dict[int, Counter[int]] = defaultdict(Counter)
-    for old, new in pairs:
-        before, after = article_of(old.section), article_of(new.section)
+    for (old, new), count in Counter(sections).items():
+        before, after = article_of(old), article_of(new)
         if before is not None and after is not None:
-            votes[before][after] += 1
+            votes[before][after] += count
     return {old: counts.most_common(1)[0][0] for old, counts in votes.items()}
 
 
@@ -83,8 +87,8 @@ def splits_and_merges(plan: list[Clause], doc: list[Clause], pairs: Iterable[tup
     """
     to_new: dict[int, dict[int, None]] = defaultdict(dict)
     to_old: dict[int, dict[int, None]] = defaultdict(dict)
-    for i, j in pairs:
-        old, new = article_of(plan[i].section), article_of(doc[j].section)
+    for old_section, new_section in dict.fromkeys((plan[i].section, doc[j].section) for i, j in pairs):
+        old, new = article_of(old_section), article_of(new_section)
         if old is not None and new is not None:
             to_new[old][new] = None
             to_old[new][old] = None

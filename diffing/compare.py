@@ -378,7 +378,8 @@ class _RowBuilder:
     def article_map(self) -> dict[int, int]:
         """Old article number → new (from the clauses that stayed equal), computed on first use."""
         if self._article_map is None:
-            self._article_map = article_map((self.plan[p.plan], self.doc[p.doc]) for p in self.alignment.pairs
+            plan, doc = self.plan, self.doc
+            self._article_map = article_map((plan[p.plan].section, doc[p.doc].section) for p in self.alignment.pairs
                                             if p.kind == "equal" and p.plan_count == p.doc_count == 1)
         return self._article_map
 
