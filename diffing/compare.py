@@ -238,9 +238,10 @@ class _RowBuilder:
         return list(self.alignment.removed)
 
     def _reports_added(self, j: int) -> bool:
-        """New text is a change inside the plan's span; in a revision anywhere (a revision has
-        no lead or footer of its own: a new chapter heading before the first article is new)."""
-        if self.relation == "revision":
+        """New text is a change inside the plan's span, and in a revision also a numbered part
+        outside it (a new chapter heading before the first article); an unnumbered line
+        there (an editor's note, an issuing line) is the document's own."""
+        if self.relation == "revision" and self.doc[j].section:
             return True
         return self.relation not in ("interpretation", "unrelated") and self.alignment.inside(j)
 

@@ -137,10 +137,12 @@ def test_every_change_carries_both_numberings():
 
 @pytest.mark.parametrize("name", sorted(TRUTH))
 def test_every_new_clause_of_a_revision_is_in_some_change(name):
-    """Nothing of a new version is left as 'repeated' or 'outside': each clause is equal to
-    the old text or part of a change."""
-    kinds = {row.kind for row in comparison(name).rows}
-    assert not kinds & {"repeated", "outside"}, kinds
+    """Nothing of a new version's numbered text is left as 'repeated' or 'outside': each such
+    clause is equal to the old text or part of a change (only unnumbered header lines, such as
+    LawRefBook's promulgation history before the first chapter, may stand outside)."""
+    rows = comparison(name).rows
+    assert not [row for row in rows if row.kind == "repeated"]
+    assert not [row for row in rows if row.kind == "outside" and row.section], name
 
 
 ARTICLES = [f"第{n}条　{body}" for n, body in zip(
