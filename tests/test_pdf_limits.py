@@ -1,5 +1,8 @@
 """PDFs are bounded (issue 19): a page cap, a text cap and a time budget for pages and
-attachments alike, a page object listed many times read once, and the cut recorded."""
+attachments alike, a page object listed many times read once, and the cut recorded.
+
+Durations are CPU time of this process (the work is CPU-bound; wall time on the shared
+test machine depends on everyone else's load)."""
 from __future__ import annotations
 
 import time
@@ -40,24 +43,24 @@ def many_pages(count: int, text: str = LINE, *, distinct: bool = True) -> bytes:
 
 def test_a_hundred_thousand_page_pdf_is_truncated_in_under_five_seconds():
     data = many_pages(100_000)
-    started = time.perf_counter()
+    started = time.process_time()
     doc = normalise(data)
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 5
     assert doc.meta["truncated"] == {"reason": "pages", "pages_read": 500, "pages_declared": 100_000}
     assert doc.body.count(LINE) <= 500
 
 
 def test_a_page_listed_twenty_thousand_times_is_read_once():
-    started = time.perf_counter()
+    started = time.process_time()
     read = read_pdf(many_pages(20_000, distinct=False))
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 5
     assert len(read.pages) == 1 and read.truncated["repeated_pages"] == 19_999
 
 
 def test_attachments_share_the_caps():
-    started = time.perf_counter()
+    started = time.process_time()
     text = pdf_text(many_pages(100_000), truncated=(cut := {}))
-    assert time.perf_counter() - started < 5 and text.count(LINE) == 500
+    assert time.process_time() - started < 5 and text.count(LINE) == 500
     assert cut == {"reason": "pages", "pages_read": 500, "pages_declared": 100_000}
 
 
