@@ -9,20 +9,22 @@ the CLI read and search. The methods live in small mixins by job:
 - :mod:`store.outbox`    alerts and per-channel delivery
 - :mod:`store.runs`      sources, crawl runs, stats
 - :mod:`store.search`    exact Chinese full-text search
+- :mod:`store.maintenance` check, reindex (and ``backup`` of the file)
 """
 from __future__ import annotations
 
 from store.documents import DocumentsMixin, SaveResult
 from store.errors import ArchiveError, SearchError
+from store.maintenance import CheckReport, MaintenanceMixin
 from store.outbox import OutboxMixin
 from store.plans import PlanResult, PlansMixin
 from store.runs import RunsMixin
 from store.search import SearchMixin, SearchPage
 
-__all__ = ["Archive", "ArchiveError", "PlanResult", "SaveResult", "SearchError", "SearchPage"]
+__all__ = ["Archive", "ArchiveError", "CheckReport", "PlanResult", "SaveResult", "SearchError", "SearchPage"]
 
 
-class Archive(DocumentsMixin, PlansMixin, OutboxMixin, RunsMixin, SearchMixin):
+class Archive(DocumentsMixin, PlansMixin, OutboxMixin, RunsMixin, SearchMixin, MaintenanceMixin):
     """A policywatch archive in one SQLite file (WAL, foreign keys, migrations on open).
 
     ``Archive(path, timeout=30.0)`` opens or creates the file; use it as a context

@@ -1,7 +1,8 @@
 """The ``policywatch`` command: a click group of thin wrappers over the engines.
 
 Each area keeps its commands in its own module here (``normalise.py``, ``diff.py``,
-``archive.py``, ``crawl.py``, ``run.py``, ``alerts.py``, ``serve.py``, ``deploy.py``);
+``archive.py``, ``crawl.py``, ``run.py``, ``alerts.py``, ``serve.py``, ``deploy.py``,
+``maintenance.py``);
 a module exposes ``COMMANDS``, the click commands it adds to the group.
 """
 from __future__ import annotations
@@ -14,7 +15,7 @@ import click
 
 from policywatch.cli.terminal import guard_output
 
-_MODULES = ("normalise", "diff", "archive", "crawl", "run", "alerts", "serve", "deploy")
+_MODULES = ("normalise", "diff", "archive", "crawl", "run", "alerts", "serve", "deploy", "maintenance")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
