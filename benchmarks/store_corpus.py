@@ -52,7 +52,7 @@ def words() -> tuple[tuple[str, ...], tuple[int, ...]]:
     return tuple(w for w, _ in pairs), tuple(itertools.accumulate(int(c) for _, c in pairs))
 
 
-def _sentence(rng: random.Random, policy_share: float) -> str:
+def sentence(rng: random.Random, policy_share: float) -> str:
     """A policy sentence (2–5 seed phrases) or a sentence of 10–40 frequency-drawn words."""
     if rng.random() < policy_share:
         pool = phrases()
@@ -77,7 +77,7 @@ def _noisy(clause: str, rng: random.Random) -> str:
 def make_document(n: int, rng: random.Random) -> Document:
     """Document number ``n``: 4–14 paragraphs of 2–5 sentences; a repost of the plan or another text."""
     share = POLICY_SHARE_REPOST if rng.random() < REPOST_SHARE else POLICY_SHARE_OTHER
-    paragraphs = ["".join(_sentence(rng, share) for _ in range(rng.randint(2, 5)))
+    paragraphs = ["".join(sentence(rng, share) for _ in range(rng.randint(2, 5)))
                   for _ in range(rng.randint(4, 14))]
     topic = rng.choice(("工业互联网和人工智能融合赋能行动方案", "新型工业网络建设指南", "工业数据要素行动计划",
                         "算力基础设施高质量发展行动计划", "5G+工业互联网发展意见", "制造业数字化转型实施方案"))
