@@ -36,14 +36,26 @@ _VERIFY_BATCH = 500
 #: Queries matching more documents rank only the newest this many by bm25 (keeps p95 flat at 100k).
 RANK_WINDOW = 2000
 _CACHED_RANKINGS = 32
+#: A one-character CJK query on an archive of more than this many documents scans the newest
+#: documents' text (up to this many) for the first pages, listing them newest first with an
+#: estimated count, instead of expanding the index prefix of every bigram starting with it.
+ONE_CHAR_SCAN = 2000
+_SCAN_BATCH = 250
+#: Characters whose NFKC form is another CJK ideograph (radicals, compatibility ideographs).
+_CJK_VARIANTS = re.compile("[\u2e80-\u2fdf\uf900-\ufaff\U0002f800-\U0002fa1f]")
 
 
 @dataclass
 class SearchPage:
-    """One page of results (``hits``) and the number of matching documents (``total``)."""
+    """One page of results (``hits``) and the number of matching documents (``total``).
+
+    ``estimated`` is True when ``total`` is an estimate (a one-character query on a large
+    archive, see :data:`ONE_CHAR_SCAN`); the hits themselves are always exact.
+    """
 
     hits: list[dict[str, Any]] = field(default_factory=list)
     total: int = 0
+    estimated: bool = False
 
 
 def _parse(query: str | None) -> tuple[str, str]:
@@ -69,12 +81,17 @@ class SearchMixin(ArchiveBase):
         expression = self._expression(text_expression, Filters(source, account, since, until, relation, plan, status))
         if expression is None:
             return SearchPage([], 0)
-        if needs_verification(folded):
+        filtered = any(value is not None for value in (source, account, since, until, relation, plan, status))
+        scanned = None if filtered else self._newest_with_char(folded, limit, offset)
+        if scanned is not None:
+            page, total = scanned
+        elif needs_verification(folded):
             ranked = rank_order(self._verified(folded, expression))
             page, total = ranked[offset:offset + limit], len(ranked)
         else:
             page, total = self._exact_page(expression, limit, offset)
-        return SearchPage([self._hit(document_id, score, folded, query) for document_id, score in page], total)
+        return SearchPage([self._hit(document_id, score, folded, query) for document_id, score in page], total,
+                          estimated=scanned is not None)
 
     def _expression(self, text_expression: str, filters: Filters) -> str | None:
         """The whole MATCH expression: the text in title/body AND the filter terms (None: no match)."""
@@ -117,6 +134,33 @@ class SearchMixin(ArchiveBase):
         sql = (f"select d.id, v.title, d.url from {SEARCH_TABLE} f join documents d on d.id = f.rowid"
                f" join versions v on v.id = d.latest_version_id where {SEARCH_TABLE} match :q order by rank limit 20")
         return sql, expression
+
+    def _newest_with_char(self, folded: str, limit: int, offset: int) -> tuple[list[tuple[int, float]], int] | None:
+        """Page ``offset``..``offset+limit`` of the newest documents containing one CJK character, and an
+        estimated count (matches among the scanned documents, scaled to the archive); None when the query is not one such character, the archive is small, or the
+        newest :data:`ONE_CHAR_SCAN` documents hold too few matches (the exact index path then runs).
+
+        A raw text containing the character contains it folded too (folding never changes a CJK
+        ideograph); a text without it is folded only if it holds a radical or compatibility form.
+        """
+        if len(folded) != 1 or not "\u3400" <= folded <= "\u9fff" or limit == 0:
+            return None
+        top = self.scalar(f"SELECT max(rowid) FROM {SEARCH_TABLE}_docsize") or 0
+        if top <= ONE_CHAR_SCAN:
+            return None
+        hits: list[tuple[int, float]] = []
+        scanned, below = 0, top + 1
+        while scanned < ONE_CHAR_SCAN and len(hits) < offset + limit:
+            rows = self.rows(
+                "SELECT d.id, v.title, v.lead, v.body FROM documents d JOIN versions v ON v.id = d.indexed_version_id"
+                " WHERE d.id < ? ORDER BY d.id DESC LIMIT ?", (below, _SCAN_BATCH))
+            if not rows:
+                break
+            hits += [(row["id"], 0.0) for row in rows if _contains_char(folded, row)]
+            scanned, below = scanned + len(rows), rows[-1]["id"]
+        if len(hits) < offset + limit:
+            return None
+        return hits[offset:offset + limit], max(len(hits), round(len(hits) / scanned * top))
 
     def _exact_page(self, expression: str, limit: int, offset: int) -> tuple[list[tuple[int, float]], int]:
         """One page of exact hits in :func:`rank_order`, and the number of matches."""
@@ -200,6 +244,14 @@ class SearchMixin(ArchiveBase):
         row["snippet_parts"] = [[t, hit] for t, hit in parts]
         row["score"] = round(score, 6)
         return row
+
+
+def _contains_char(char: str, row: dict[str, Any]) -> bool:
+    """Whether the folded title or lead+body of a version row contains the CJK character ``char``."""
+    texts = (row["title"] or "", row["lead"] or "", row["body"] or "")
+    if any(char in text for text in texts):
+        return True
+    return any(_CJK_VARIANTS.search(text) and char in fold(text) for text in texts)
 
 
 def rank_order(hits: list[tuple[int, float]]) -> list[tuple[int, float]]:
