@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
-from benchmarks.store_corpus import sentence
+from benchmarks.store_corpus import noisy, sentence
 from store.model import Document
 
 REAL_TEXT = Path(__file__).resolve().parent / "data" / "zh_real_text.txt.gz"
@@ -72,14 +72,7 @@ def plan_variant(number: int) -> str:
 
 def _real_sentence(rng: random.Random) -> str:
     """A real sentence with its figures changed and, sometimes, full-width digits or stray spaces."""
-    text = rng.choice(real_text()[0])
-    text = re.sub(r"\d+", lambda m: str(max(1, int(m.group()) + rng.choice((0, 0, 1, 10, 100)))), text)
-    roll = rng.random()
-    if roll < 0.05:
-        text = text.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
-    elif roll < 0.10:
-        text = re.sub(r"(\d+)", r" \1 ", text)
-    return text
+    return noisy(rng.choice(real_text()[0]), rng)
 
 
 def _body(rng: random.Random) -> str:

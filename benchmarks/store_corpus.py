@@ -56,14 +56,14 @@ def sentence(rng: random.Random, policy_share: float) -> str:
     """A policy sentence (2–5 seed phrases) or a sentence of 10–40 frequency-drawn words."""
     if rng.random() < policy_share:
         pool = phrases()
-        return "，".join(_noisy(rng.choice(pool), rng) for _ in range(rng.randint(2, 5))) + rng.choice("。。。；")
+        return "，".join(noisy(rng.choice(pool), rng) for _ in range(rng.randint(2, 5))) + rng.choice("。。。；")
     vocabulary, weights = words()
     drawn = rng.choices(vocabulary, cum_weights=weights, k=rng.randint(10, 40))
     cut = rng.randrange(3, len(drawn))
     return "".join(drawn[:cut]) + "，" + "".join(drawn[cut:]) + "。"
 
 
-def _noisy(clause: str, rng: random.Random) -> str:
+def noisy(clause: str, rng: random.Random) -> str:
     """A phrase with changed figures and, sometimes, formatting noise."""
     clause = re.sub(r"\d+", lambda m: str(max(1, int(m.group()) + rng.choice((0, 0, 0, 10, -5, 1000)))), clause)
     roll = rng.random()
