@@ -24,13 +24,12 @@ import random
 import resource
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 
 from benchmarks import scale_corpus
-from benchmarks.bench_store import brute_force
+from benchmarks.bench_store import brute_force, timed
 from benchmarks.bench_web import percentile, start_server
 from benchmarks.store_corpus import words
 from store.archive import Archive
@@ -83,7 +82,7 @@ def _rss_mb(who: int = resource.RUSAGE_SELF) -> float:
 def build(path: Path, n: int) -> None:
     """Documents, then second versions of 10 %, then comparisons and alerts for the 5 % reposts."""
     step = max(10_000, n // 10)
-    seconds = 0.0
+    seconds = cpu = 0.0
     curve: list[str] = []
     with Archive(path) as archive:
         chunk: list[Document] = []
@@ -91,25 +90,19 @@ def build(path: Path, n: int) -> None:
         for number, doc in enumerate(scale_corpus.documents(n), 1):
             chunk.append(doc)
             if len(chunk) == BATCH or number == n:
-                seconds += _timed(archive.save_many, chunk)
-                chunk = []
+                wall, used = timed(archive.save_many, chunk)
+                seconds, cpu, chunk = seconds + wall, cpu + used, []
             if number % step == 0 or number == n:
                 done = (number - 1) % step + 1
                 curve.append(f"{done / (seconds - last_mark):,.0f}")
                 last_mark = seconds
-        print(f"ingest: {n:,} documents at {n / seconds:,.0f} documents/s (target >= 1,500); "
+        print(f"ingest: {n:,} documents at {n / seconds:,.0f} documents/s (target >= 1,500;"
+              f" {n / cpu:,.0f} per CPU second); "
               f"per {step:,}: {' '.join(curve)}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs",
               flush=True)
         _versions(archive, n)
         _comparisons(archive, n)
         archive.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-
-
-def _timed(call: Callable[[list], object], chunk: list) -> float:
-    """Seconds one call takes."""
-    started = time.perf_counter()
-    call(chunk)
-    return time.perf_counter() - started
 
 
 def _versions(archive: Archive, n: int) -> None:
@@ -120,10 +113,10 @@ def _versions(archive: Archive, n: int) -> None:
     for doc in docs:
         chunk.append(doc)
         if len(chunk) == BATCH:
-            seconds += _timed(archive.save_many, chunk)
+            seconds += timed(archive.save_many, chunk)[0]
             count, chunk = count + len(chunk), []
     if chunk:
-        seconds += _timed(archive.save_many, chunk)
+        seconds += timed(archive.save_many, chunk)[0]
         count += len(chunk)
     print(f"versions: {count:,} second versions at {count / max(seconds, 1e-9):,.0f}/s", flush=True)
 

@@ -46,7 +46,7 @@ def build_archive(path: str | Path, n: int, *, seed: int = 0, batch: int = BATCH
 def build_archive_timed(path: str | Path, n: int, *, seed: int = 0, batch: int = BATCH) -> tuple[float, float]:
     """Like :func:`build_archive`; returns (documents per wall-clock second, per CPU second)."""
     with Archive(path) as archive:
-        timings = [_timed(archive.save_many, chunk) for chunk in _chunks(documents(n, seed=seed), batch)]
+        timings = [timed(archive.save_many, chunk) for chunk in _chunks(documents(n, seed=seed), batch)]
         archive.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return n / sum(wall for wall, _ in timings), n / sum(cpu for _, cpu in timings)
 
@@ -60,7 +60,7 @@ def baseline_insert(path: Path, n: int) -> float:
         table.insert_all(({"url": d.url, "title": d.title, "account": d.account, "published_at": d.published_at,
                            "body": d.body} for d in chunk), batch_size=BATCH)
 
-    seconds = sum(_timed(insert, chunk)[0] for chunk in _chunks(documents(n), BATCH))
+    seconds = sum(timed(insert, chunk)[0] for chunk in _chunks(documents(n), BATCH))
     db.close()
     return n / seconds
 
@@ -72,7 +72,7 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
         yield chunk
 
 
-def _timed(call: Callable[[list], object], chunk: list) -> tuple[float, float]:
+def timed(call: Callable[[list], object], chunk: list) -> tuple[float, float]:
     """Wall-clock and CPU seconds one call takes (CPU time is what a busy machine does not steal)."""
     started, cpu = time.perf_counter(), time.process_time()
     call(chunk)
