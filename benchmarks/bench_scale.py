@@ -207,11 +207,10 @@ def report_search(path: Path, n: int) -> None:
         sample = [q for kind in ("1 chars", "2 chars", "3 chars", "4 chars", "8 chars", "very common word")
                   for q, _ in mix[kind][:EXACT_SAMPLE // 6]]
         expected, seconds = brute_force(archive, sample)
-        same = sum(archive.search(q, limit=0).total == len(expected[q])
-                   and {h["id"] for h in archive.search(q, limit=len(expected[q]) or 1).hits} == expected[q]
-                   for q in sample)
-        print(f"exactness: {same}/{len(sample)} queries give exactly the documents of a brute-force scan"
-              f" ({seconds:,.0f}s scan)", flush=True)
+        same = sum({doc["id"] for doc in archive.documents(query=q, batch=2000)} == expected[q]
+                   and {hit["id"] for hit in archive.search(q).hits} <= expected[q] for q in sample)
+        print(f"exactness: {same}/{len(sample)} queries: every document matched equals a brute-force scan's,"
+              f" and every hit of the first page is one of them ({seconds:,.0f}s scan)", flush=True)
 
 
 def report_pages(path: Path) -> None:

@@ -174,9 +174,9 @@ class SearchMixin(ArchiveBase):
     def _ranking(self, expression: str) -> tuple[list[tuple[int, float]], int]:
         """The ranked head of the matches (all of them, or the newest RANK_WINDOW) and their number.
 
-        A cheap probe (the newest matches come lazily) tells a narrow query from a
-        broad one: a narrow one is ranked in a single statement that also counts it;
-        a broad one is counted, and only its newest RANK_WINDOW matches are scored.
+        One statement scores the newest RANK_WINDOW + 1 matches (they come lazily,
+        newest first): a narrow query is then ranked and counted in that single pass;
+        a broad one is counted apart, and only its newest RANK_WINDOW matches are ranked.
         Kept for the next page until the archive changes (``data_version`` covers
         other connections' commits, ``total_changes`` this connection's).
         """
@@ -186,16 +186,9 @@ class SearchMixin(ArchiveBase):
         if expression in cache and cache[expression][0] == state:
             cache.move_to_end(expression)
             return cache[expression][1], cache[expression][2]
-        with self._lock:
-            probe = self._conn.execute(
-                f"SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH ? ORDER BY rowid DESC"
-                f" LIMIT 1 OFFSET {RANK_WINDOW}", (expression,)).fetchone()
-        if probe is None:
-            ranked = rank_order(self._scored("ORDER BY rowid DESC", expression))
-            total = len(ranked)
-        else:
-            total = self._count(expression)
-            ranked = rank_order(self._scored(f"AND rowid > {int(probe[0])} ORDER BY rowid DESC", expression))
+        newest = self._scored(f"ORDER BY rowid DESC LIMIT {RANK_WINDOW + 1}", expression)
+        total = len(newest) if len(newest) <= RANK_WINDOW else self._count(expression)
+        ranked = rank_order(newest[:RANK_WINDOW])
         cache[expression] = (state, ranked, total)
         while len(cache) > _CACHED_RANKINGS:
             cache.popitem(last=False)
