@@ -82,16 +82,16 @@ class SearchMixin(ArchiveBase):
         if expression is None:
             return SearchPage([], 0)
         filtered = any(value is not None for value in (source, account, since, until, relation, plan, status))
-        scanned = None if filtered else self._newest_with_char(folded, limit, offset)
-        if scanned is not None:
-            page, total = scanned
+        newest = None if filtered else self._newest_with_char(folded, expression, limit, offset)
+        if newest is not None:
+            page, total, estimated = newest
         elif needs_verification(folded):
             ranked = rank_order(self._verified(folded, expression))
             page, total = ranked[offset:offset + limit], len(ranked)
         else:
             page, total = self._exact_page(expression, limit, offset)
         return SearchPage([self._hit(document_id, score, folded, query) for document_id, score in page], total,
-                          estimated=scanned is not None)
+                          estimated=newest is not None and estimated)
 
     def _expression(self, text_expression: str, filters: Filters) -> str | None:
         """The whole MATCH expression: the text in title/body AND the filter terms (None: no match)."""
@@ -135,13 +135,18 @@ class SearchMixin(ArchiveBase):
                f" join versions v on v.id = d.latest_version_id where {SEARCH_TABLE} match :q order by rank limit 20")
         return sql, expression
 
-    def _newest_with_char(self, folded: str, limit: int, offset: int) -> tuple[list[tuple[int, float]], int] | None:
-        """Page ``offset``..``offset+limit`` of the newest documents containing one CJK character, and an
-        estimated count (matches among the scanned documents, scaled to the archive); None when the query is not one such character, the archive is small, or the
-        newest :data:`ONE_CHAR_SCAN` documents hold too few matches (the exact index path then runs).
+    def _newest_with_char(self, folded: str, expression: str, limit: int,
+                          offset: int) -> tuple[list[tuple[int, float]], int, bool] | None:
+        """(page, count, estimated) of an unfiltered one-CJK-character query on a large archive, newest first.
 
-        A raw text containing the character contains it folded too (folding never changes a CJK
-        ideograph); a text without it is folded only if it holds a radical or compatibility form.
+        None when the query is not one such character or the archive is small (the
+        ranked path runs). The newest texts are scanned (at most :data:`ONE_CHAR_SCAN`)
+        until the page is full; the count is then estimated from the matches among
+        them. A page the scan cannot fill comes from the index in the same newest-first
+        order, with an exact count, so pages never overlap or skip. A raw text
+        containing the character contains it folded too (folding never changes a CJK
+        ideograph); a text without it is folded only if it holds a radical or
+        compatibility form.
         """
         if len(folded) != 1 or not "\u3400" <= folded <= "\u9fff" or limit == 0:
             return None
@@ -149,18 +154,22 @@ class SearchMixin(ArchiveBase):
         if top <= ONE_CHAR_SCAN:
             return None
         hits: list[tuple[int, float]] = []
-        scanned, below = 0, top + 1
+        scanned, below, exhausted = 0, top + 1, False
         while scanned < ONE_CHAR_SCAN and len(hits) < offset + limit:
             rows = self.rows(
                 "SELECT d.id, v.title, v.lead, v.body FROM documents d JOIN versions v ON v.id = d.indexed_version_id"
                 " WHERE d.id < ? ORDER BY d.id DESC LIMIT ?", (below, _SCAN_BATCH))
-            if not rows:
-                break
+            exhausted = len(rows) < _SCAN_BATCH
             hits += [(row["id"], 0.0) for row in rows if _contains_char(folded, row)]
-            scanned, below = scanned + len(rows), rows[-1]["id"]
-        if len(hits) < offset + limit:
-            return None
-        return hits[offset:offset + limit], max(len(hits), round(len(hits) / scanned * top))
+            scanned, below = scanned + len(rows), rows[-1]["id"] if rows else below
+            if exhausted:
+                break
+        if exhausted:
+            return hits[offset:offset + limit], len(hits), False
+        if len(hits) >= offset + limit:
+            return hits[offset:offset + limit], max(len(hits), round(len(hits) / scanned * top)), True
+        page = self._scored(f"ORDER BY rowid DESC LIMIT {int(limit)} OFFSET {int(offset)}", expression)
+        return page, self._count(expression), False
 
     def _exact_page(self, expression: str, limit: int, offset: int) -> tuple[list[tuple[int, float]], int]:
         """One page of exact hits in :func:`rank_order`, and the number of matches."""

@@ -50,6 +50,14 @@ def test_a_radical_form_is_found_as_the_character_it_folds_to(archive, small_sca
     assert page.hits[0]["title"] == "部首" and page.estimated
 
 
+def test_every_page_continues_the_one_before(archive, small_scan):
+    """Pages the scan fills and pages the index fills are one newest-first list: no overlap, no gap."""
+    expected = newest_matches(archive, "的")
+    pages = [archive.search("的", limit=25, offset=offset) for offset in range(0, len(expected) + 25, 25)]
+    assert [hit["id"] for page in pages for hit in page.hits] == expected
+    assert pages[0].estimated and not pages[-1].estimated and pages[-1].total == len(expected)
+
+
 def test_rare_characters_filters_and_deep_pages_stay_exact(archive, small_scan):
     counts = {}
     for doc in archive.documents():
@@ -58,6 +66,7 @@ def test_rare_characters_filters_and_deep_pages_stay_exact(archive, small_scan):
     rare = next(c for c, n in sorted(counts.items(), key=lambda kv: kv[1]) if "\u4e00" <= c <= "\u9fff" and n >= 2)
     page = archive.search(rare, limit=50)
     assert not page.estimated and page.total == len(newest_matches(archive, rare))
+    assert [hit["id"] for hit in page.hits] == newest_matches(archive, rare)
     filtered = archive.search("的", limit=5, source="miit")
     assert not filtered.estimated
     deep = archive.search("的", limit=10, offset=300)
