@@ -38,12 +38,26 @@ def document_from_page(page: Page) -> Document:
     if page.meta.get("provisional"):
         return provisional_document(page)
     doc = normalise(page.body, url=page.url, headers=page.headers, source=page.source,
-                    fetched_at=page.fetched_at)
+                    fetched_at=page.fetched_at, kind="gov" if page.kind_hint == "gov" else None)
     if doc.status != "ok":
         return doc
     if page.final_url and page.final_url != page.url:
         doc.meta.setdefault("final_url", page.final_url)
+    apply_selected(doc, page.meta.get("selected") or {})
     return merge_attachments(doc, page.meta.get("attachments") or [])
+
+
+def apply_selected(doc: Document, picked: dict[str, str]) -> Document:
+    """What a ``column`` source's own selectors picked (title, date text, body HTML) wins over the normaliser."""
+    if not picked:
+        return doc
+    from crawler.normalise.times import from_text
+
+    doc.title = picked.get("title") or doc.title
+    doc.published_at = from_text(picked.get("date")) or doc.published_at
+    if picked.get("body"):
+        doc.body = html_to_text(picked["body"]).replace("\n", "\n\n")
+    return finish(doc)
 
 
 def merge_attachments(doc: Document, attachments: list[dict[str, Any]]) -> Document:
@@ -56,7 +70,8 @@ def merge_attachments(doc: Document, attachments: list[dict[str, Any]]) -> Docum
     known = {a.get("url") for a in doc.attachments}
     for item in attachments:
         if item.get("url") not in known:
-            doc.attachments.append({"title": item.get("title") or "", "url": item.get("url"), "type": "pdf"})
+            kind = str(item.get("url") or "").lower().split("?")[0].rsplit(".", 1)[-1]
+            doc.attachments.append({"title": item.get("title") or "", "url": item.get("url"), "type": kind or "pdf"})
     for entry in doc.attachments:
         match = next((a for a in attachments if a.get("url") == entry.get("url") and a.get("text")), None)
         if match:

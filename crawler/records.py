@@ -27,12 +27,15 @@ class SourceRecords:
         self.run_ids: dict[str, int] = {}
         self._validators: dict[str, dict[str, dict[str, str]]] = {}
         self._resume: set[str] = set()
+        self._blocked: dict[str, dict[str, str]] = {}
 
     def open(self) -> None:
         """Read stored validators, record the sources and start one crawl run per source."""
         stored = {row["name"]: _meta(row) for row in self.archive.sources()}
         for source in self.sources:
             self._validators[source.name] = dict(stored.get(source.name, {}).get("validators") or {})
+            if stored.get(source.name, {}).get("blocked"):
+                self._blocked[source.name] = dict(stored[source.name]["blocked"])
             if _incomplete(self.archive.last_run(source.name)):
                 self._resume.add(source.name)
             self._upsert(source)
@@ -75,10 +78,23 @@ class SourceRecords:
         """
         self._validators.get(source, {}).pop(url, None)
 
+    def block(self, source: str, reason: str, url: str, until: str) -> None:
+        """Record that ``source`` answered with an anti-bot page: skipped until ``until`` (ISO time)."""
+        self._blocked[source] = {"reason": reason, "url": url, "until": until}
+
+    def blocked(self, source: str) -> dict[str, str] | None:
+        """The source's standing block (reason, url, until), if one was recorded."""
+        return self._blocked.get(source)
+
+    def unblock(self, source: str) -> None:
+        """Forget a block (the source answered normally again)."""
+        self._blocked.pop(source, None)
+
     def _upsert(self, source: Source) -> None:
         config = {k: v for k, v in source.to_dict().items() if k not in ("name", "kind", "url")}
+        extra = {"blocked": self._blocked[source.name]} if source.name in self._blocked else {}
         self.archive.upsert_source(source.name, source.kind, source.url, **config,
-                                   validators=self._validators.get(source.name, {}))
+                                   validators=self._validators.get(source.name, {}), **extra)
 
 
 def _incomplete(run: dict[str, Any] | None) -> bool:

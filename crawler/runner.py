@@ -17,12 +17,14 @@ from scrapy.utils.project import get_project_settings
 from crawler.runlog import merge_counts
 from crawler.sources import Source
 from crawler.spiders.base import SourceSpider
+from crawler.spiders.column import ColumnSpider
 from crawler.spiders.feeds import FeedSpider
 from crawler.spiders.miit import MiitSpider
 from crawler.spiders.pages import PageSpider
 
 #: Spider class per source kind.
-SPIDERS: dict[str, type[SourceSpider]] = {"miit": MiitSpider, "feed": FeedSpider, "page": PageSpider}
+SPIDERS: dict[str, type[SourceSpider]] = {"miit": MiitSpider, "feed": FeedSpider, "page": PageSpider,
+                                          "column": ColumnSpider}
 
 #: Politeness off — for loopback test sites and benchmarks only, never for real sites.
 FAST_SETTINGS: dict[str, Any] = {

@@ -17,13 +17,17 @@ from urllib.parse import urlsplit
 #: The sources shipped with policywatch (real MIIT columns and WeChat feeds).
 DEFAULT_SOURCES_PATH = Path(__file__).resolve().parent.parent / "seeds" / "sources.toml"
 
-KINDS = ("miit", "feed", "page")
+KINDS = ("miit", "feed", "page", "column", "govcn")
+#: CMS families a ``column`` source may force with ``family`` (crawler/families.py recognises them).
+FAMILIES = ("trs", "jcms", "jpaas", "paged", "generic")
+#: Selectors a ``column`` source may give (css, or xpath when starting with ``/`` or ``(``).
+SELECTOR_KEYS = ("links", "next", "title", "date", "body")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _HOST = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$")
 _KEYS = {"name", "kind", "url", "every", "cron", "follow", "allow_private", "recheck", "max_pages",
-         "enabled", "label"}
+         "enabled", "label", "family", *SELECTOR_KEYS}
 
 
 class SourcesError(ValueError):
@@ -53,6 +57,17 @@ class Source:
     max_pages: int = 5
     enabled: bool = True
     label: str = ""
+    family: str = ""
+    links: str = ""
+    next: str = ""
+    title: str = ""
+    date: str = ""
+    body: str = ""
+
+    @property
+    def selectors(self) -> dict[str, str]:
+        """The selectors a ``column`` source gives (``links``, ``next``, ``title``, ``date``, ``body``)."""
+        return {key: getattr(self, key) for key in SELECTOR_KEYS if getattr(self, key)}
 
     @property
     def host(self) -> str:
@@ -170,8 +185,43 @@ def _validate(table: Any, where: str) -> Source:
         values["max_pages"] = pages
     if "label" in table:
         values["label"] = str(table["label"])
+    values.update(_column_options(table, kind, where))
     _check_private(values, where)
     return Source(**values)
+
+
+def _column_options(table: dict[str, Any], kind: str, where: str) -> dict[str, str]:
+    """``family`` and the selectors: only for ``column`` sources, each checked to compile."""
+    given = {key: table[key] for key in ("family", *SELECTOR_KEYS) if key in table}
+    if given and kind != "column":
+        raise SourcesError(f"{where}: {', '.join(sorted(given))} only apply to kind = \"column\"")
+    family = given.get("family")
+    if family is not None and family not in FAMILIES:
+        raise SourcesError(f"{where}: 'family' must be one of {', '.join(FAMILIES)}, got {family!r}")
+    for key in SELECTOR_KEYS:
+        if key in given:
+            given[key] = _selector(given[key], f"{where}: '{key}'")
+    return given
+
+
+def _selector(value: Any, where: str) -> str:
+    """A css or xpath selector that parsel compiles."""
+    from parsel import Selector
+
+    if not isinstance(value, str) or not value.strip():
+        raise SourcesError(f"{where} must be a css or xpath selector string")
+    value = value.strip()
+    probe = Selector(text="<html><body></body></html>")
+    try:
+        probe.xpath(value) if is_xpath(value) else probe.css(value)
+    except (ValueError, SyntaxError) as exc:
+        raise SourcesError(f"{where}: bad selector {value!r}: {' '.join(str(exc).split())[:120]}") from None
+    return value
+
+
+def is_xpath(selector: str) -> bool:
+    """Selectors starting with ``/`` or ``(`` are xpath; the rest css."""
+    return selector.startswith(("/", "("))
 
 
 def _url(url: Any, where: str) -> str:
@@ -225,5 +275,5 @@ def _is_private_literal(host: str) -> bool:
     return not address.is_global
 
 
-__all__ = ["DEFAULT_SOURCES_PATH", "KINDS", "Source", "SourcesError", "load_sources",
+__all__ = ["DEFAULT_SOURCES_PATH", "FAMILIES", "KINDS", "SELECTOR_KEYS", "is_xpath", "Source", "SourcesError", "load_sources",
            "parse_duration", "parse_sources"]

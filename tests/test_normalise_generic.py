@@ -87,10 +87,10 @@ ZHENGCEKU = """<html><head><meta charset="utf-8">
 
 def test_govcn_policy_library_metadata_table():
     doc = normalise(ZHENGCEKU, url="https://www.gov.cn/zhengce/content/202511/content_7000001.htm")
-    assert doc.kind == "generic" and doc.meta["extractor"] == "selector"
+    assert doc.kind == "gov" and doc.meta["extractor"] == "selector"
     assert doc.title == "国务院办公厅关于加快场景培育和开放推动新场景大规模应用的实施意见"
     assert (doc.account, doc.doc_number) == ("国务院办公厅", "国办发〔2025〕37号")
-    assert doc.meta["成文日期"] == "2025年11月06日" and doc.meta["主题分类"] == "科技、教育\\科技"
+    assert doc.meta["成文日期"] == "2025-11-06" and doc.meta["主题分类"] == "科技、教育\\科技"
     assert doc.meta["索引号"] == "000014349/2025-00099"
     assert doc.published_at == "2025-11-12T17:00:00+08:00" and doc.origin == "中国政府网"
     assert doc.body.startswith("国办发〔2025〕37号\n\n各省、自治区、直辖市人民政府")

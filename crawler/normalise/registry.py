@@ -13,7 +13,7 @@ from crawler.normalise.errors import NormaliseError
 from store.model import Document
 
 #: The page kinds, in the order they are tried when scores tie.
-KINDS: tuple[str, ...] = ("wechat", "miit", "export", "generic")
+KINDS: tuple[str, ...] = ("wechat", "miit", "export", "gov", "generic")
 
 #: A detect score this high ends the search (saves scanning 3 MB pages again).
 CERTAIN = 0.95

@@ -9,12 +9,14 @@ A PDF that fails is noted as an error and the article is kept without its text.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import ClassVar
 
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
+from crawler.attachtext import attachment_text
 from crawler.items import Page
-from crawler.pdftext import PdfError, pdf_text
+from crawler.pdftext import PdfError
 from crawler.spiders.base import SourceSpider, describe_failure, short_url
 from crawler.spiders.links import attachment_links
 
@@ -22,12 +24,15 @@ from crawler.spiders.links import attachment_links
 class AttachmentsMixin(SourceSpider):
     """Adds :meth:`with_attachments` to a spider."""
 
+    #: Attachment file types downloaded for their text (the column spider adds Word and Excel).
+    attachment_exts: ClassVar[tuple[str, ...]] = (".pdf",)
+
     def with_attachments(self, page: Page, response: Response) -> Iterator[Request | Page]:
         """Yield the requests for the page's PDFs (allowed hosts only), or the page when it has none."""
         source = self.source_named(page.source)
         page.meta.setdefault("attachments", [])
         limit = self.settings.getint("POLICYWATCH_MAX_ATTACHMENTS", 5)
-        links = attachment_links(response.text, response.url) if hasattr(response, "text") else []
+        links = attachment_links(response.text, response.url, self.attachment_exts) if hasattr(response, "text") else []
         pending = [link for link in links if self.allowed(link["url"], source)][:limit]
         yield from self._next_attachment(page, pending)
 
@@ -46,7 +51,7 @@ class AttachmentsMixin(SourceSpider):
         page: Page = response.meta["pw_page_item"]
         attachment = dict(response.meta["pw_attachment"])
         try:
-            attachment["text"] = pdf_text(response.body, truncated=(cut := {}))
+            attachment["text"] = attachment_text(response.body, truncated=(cut := {}))
             if cut:
                 attachment["truncated"] = cut
         except PdfError as exc:

@@ -7,8 +7,8 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 from parsel import Selector
 
 
-def attachment_links(html: str, base_url: str) -> list[dict[str, str]]:
-    """PDF attachments of an article: ``iframe[fileurl]`` (the viewer's clean path) and 附件 / .pdf links."""
+def attachment_links(html: str, base_url: str, exts: tuple[str, ...] = (".pdf",)) -> list[dict[str, str]]:
+    """Attachments of an article: ``iframe[fileurl]`` (the viewer's clean path) and links ending in ``exts``."""
     selector = Selector(text=html)
     found: dict[str, str] = {}
     for frame in selector.css("iframe[fileurl]"):
@@ -19,7 +19,7 @@ def attachment_links(html: str, base_url: str) -> list[dict[str, str]]:
         viewer = re.search(r"[?&]file=([^&#]+\.pdf)", href, re.I)
         if viewer:
             href = viewer.group(1)
-        if re.split(r"[?#]", href)[0].lower().endswith(".pdf"):
+        if re.split(r"[?#]", href)[0].lower().endswith(exts):
             found.setdefault(absolute(href, base_url), text)
     return [{"url": url, "title": title} for url, title in found.items()]
 
