@@ -44,7 +44,23 @@ def document_from_page(page: Page) -> Document:
     if page.final_url and page.final_url != page.url:
         doc.meta.setdefault("final_url", page.final_url)
     apply_selected(doc, page.meta.get("selected") or {})
+    if doc.kind == "gov":
+        fill_from_listing(doc, page.meta.get("listing") or {})
     return merge_attachments(doc, page.meta.get("attachments") or [])
+
+
+#: Listing keys (gov.cn library rows) → Document meta names, used where the page lacks them.
+LISTING_META = {"written": "成文日期", "index": "索引号", "category": "主题分类"}
+
+
+def fill_from_listing(doc: Document, listing: dict[str, str]) -> Document:
+    """What the list row said (文号, 发文机关, 成文日期, 索引号, 主题分类) where the page says nothing."""
+    doc.doc_number = doc.doc_number or listing.get("doc_number") or None
+    doc.account = doc.account or listing.get("publisher") or None
+    for key, name in LISTING_META.items():
+        if listing.get(key) and not doc.meta.get(name):
+            doc.meta[name] = listing[key]
+    return doc
 
 
 def apply_selected(doc: Document, picked: dict[str, str]) -> Document:

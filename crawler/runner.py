@@ -19,12 +19,13 @@ from crawler.sources import Source
 from crawler.spiders.base import SourceSpider
 from crawler.spiders.column import ColumnSpider
 from crawler.spiders.feeds import FeedSpider
+from crawler.spiders.govcn import GovcnSpider
 from crawler.spiders.miit import MiitSpider
 from crawler.spiders.pages import PageSpider
 
 #: Spider class per source kind.
 SPIDERS: dict[str, type[SourceSpider]] = {"miit": MiitSpider, "feed": FeedSpider, "page": PageSpider,
-                                          "column": ColumnSpider}
+                                          "column": ColumnSpider, "govcn": GovcnSpider}
 
 #: Politeness off — for loopback test sites and benchmarks only, never for real sites.
 FAST_SETTINGS: dict[str, Any] = {

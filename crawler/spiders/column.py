@@ -98,7 +98,7 @@ class ColumnSpider(AttachmentsMixin):
         """A list page (page 1 conditionally, with the stored validators)."""
         headers = {"User-Agent": BROWSER_UA, **(headers or {})}
         if page_no > 1 or meta.get("pw_family"):
-            headers["Referer"] = source.url
+            headers.setdefault("Referer", source.url)
         return self.guarded(self.request(url, source, callback, conditional="list" if page_no == 1 else None,
                                          headers=headers, pw_page=page_no, **meta))
 
