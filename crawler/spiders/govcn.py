@@ -64,7 +64,7 @@ class GovcnSpider(ColumnSpider):
             query.append(("n", PAGE_ROWS))
         url = urlunsplit(parts._replace(query=urlencode([*query, ("p", str(page_no))])))
         return self.list_request(source, url, page_no, self.parse_search,
-                                 headers={"Referer": _referer(source), "Accept": "application/json"})
+                                 headers={"Referer": library_referer(source), "Accept": "application/json"})
 
     def parse_search(self, response: Response) -> Iterator[Request]:
         """One page of library results: new or due articles, then the next page while something was new."""
@@ -94,7 +94,7 @@ class GovcnSpider(ColumnSpider):
             if self.allowed(row["url"], source) and self.wants(row["url"], source, listed_at=row["date"] or None):
                 listing = {k: v for k, v in row.items() if k != "url" and v}
                 yield self.guarded(self.request(row["url"], source, self.parse_article,
-                                                headers={"Referer": _referer(source), "User-Agent": BROWSER_UA},
+                                                headers={"Referer": library_referer(source), "User-Agent": BROWSER_UA},
                                                 pw_listing=listing))
 
     # --- 最新政策 JSON --------------------------------------------------------------------------
@@ -112,7 +112,7 @@ class GovcnSpider(ColumnSpider):
         yield from self.article_requests(listed, source, response.url)
 
 
-def _referer(source: Source) -> str:
+def library_referer(source: Source) -> str:
     """The library page on the source's own host (the real one: sousuo.www.gov.cn)."""
     parts = urlsplit(source.url)
     return urlunsplit(parts._replace(path="/zcwjk/policyDocumentLibrary", query="")) \
