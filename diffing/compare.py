@@ -23,6 +23,7 @@ from diffing.inline import inline_diff
 from diffing.model import Change, Clause, Comparison, FigureChange, Row
 from diffing.relation import Tally, decide, scores, title_key
 from diffing.segment import Parsed, parse
+from diffing.targets import compare_targets, implements
 from diffing.textnorm import fold
 from diffing.titles import SAME_DOCUMENT, title_change
 
@@ -48,6 +49,8 @@ def compare(plan: str, doc: str, *, plan_title: str = "", doc_title: str = "") -
     if _has_articles(prepare(plan)):
         changes += builder.structure_changes()
     retitled = title_change(plan_title, doc_title) if relation in SAME_DOCUMENT else None
+    if relation not in IMPLEMENTATION_NEVER and implements(title, plan, doc_title or _first_line(doc), doc):
+        return _implementation(plan, doc, score, rows, plan_title, doc_title)
     if (changes or relation != "identical") and _same_words(plan, doc, changes):
         same = _same_key(plan, doc, plan_clauses, doc_clauses, score, plan_title or title, doc_title)
         return _retitled(same, retitled) if retitled else same
@@ -97,6 +100,19 @@ def clear_caches() -> None:
         module.clear_caches()
     for cache in (_hanzi, _folded, _first_line, prepare):
         cache.cache_clear()
+
+
+#: Relations an implementation never overrides: the plan's own text, complete.
+IMPLEMENTATION_NEVER = ("identical", "repost")
+
+
+def _implementation(plan: str, doc: str, score: dict[str, float], rows: list[Row], plan_title: str,
+                    doc_title: str) -> Comparison:
+    """A plan implementing the tracked one: targets compared (figures), not text (no changes)."""
+    found = compare_targets(plan, doc)
+    return Comparison(relation="implementation", similarity=score["similarity"], coverage=score["coverage"],
+                      containment=score["containment"], figures=found.figures, scores=score, rows=rows,
+                      plan_title=plan_title, doc_title=doc_title, implementation=found.to_dict())
 
 
 def _same_key(plan: str, doc: str, plan_clauses: list[Clause], doc_clauses: list[Clause],

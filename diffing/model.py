@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 #: Relations of a document to a tracked plan, most faithful first.
-RELATIONS = ("identical", "repost", "altered_repost", "revision", "excerpt", "interpretation", "unrelated")
+RELATIONS = ("identical", "repost", "altered_repost", "revision", "excerpt", "interpretation", "implementation",
+             "unrelated")
 
 #: Relations whose document carries only part of the plan: changes are only those inside its quotes.
 PARTIAL_RELATIONS = ("excerpt", "interpretation")
@@ -21,7 +22,7 @@ BOOKKEEPING = frozenset({"renumbered"})
 
 _PRIORITY = {
     "identical": "low", "repost": "low", "excerpt": "normal", "interpretation": "normal",
-    "altered_repost": "high", "revision": "high", "unrelated": "none",
+    "altered_repost": "high", "revision": "high", "implementation": "normal", "unrelated": "none",
 }
 
 
@@ -64,15 +65,23 @@ class FigureChange:
     context: str
     plan: str | None
     doc: str | None
-    kind: str  # changed | added | removed
+    kind: str  # changed | added | removed (| kept: an implementation's target equal to the plan's)
     section: str = ""
     figure: str = "number"  # number | deadline | percent | standard
     direction: str = ""  # raised | lowered | widened | narrowed | later | earlier ('' when not a pair)
+    #: An implementation's target pair (``context`` is the clause kind: 企业数, 期限 …) and its
+    #: document/plan ratio where both are counts of the same unit.
+    ratio: float | None = None
+    target: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON shape: context, plan, doc, kind, section, figure, direction (null when not a changed pair)."""
-        return {"context": self.context, "plan": self.plan, "doc": self.doc, "kind": self.kind,
+        """JSON shape: context, plan, doc, kind, section, figure, direction (null when not a changed pair);
+        and ratio for an implementation's target pair."""
+        data = {"context": self.context, "plan": self.plan, "doc": self.doc, "kind": self.kind,
                 "section": self.section, "figure": self.figure, "direction": self.direction or None}
+        if self.target:
+            data["ratio"] = self.ratio
+        return data
 
 
 @dataclass(frozen=True)
@@ -143,6 +152,8 @@ class Comparison:
     plan_title: str = ""
     doc_title: str = ""
     notes: list[str] = field(default_factory=list)  # simplifications made to bound the cost
+    #: For an implementation: tasks adopted / omitted / added and deadline shifts (diffing.targets).
+    implementation: dict[str, Any] = field(default_factory=dict)
 
     @property
     def priority(self) -> str:
@@ -209,4 +220,5 @@ class Comparison:
             "plan_title": self.plan_title,
             "doc_title": self.doc_title,
             "notes": list(self.notes),
+            **({"implementation": self.implementation} if self.relation == "implementation" else {}),
         }

@@ -145,7 +145,10 @@ def clear_caches() -> None:
 
 
 def decide(score: dict[str, float], tally: Tally) -> str:
-    """The relation: identical | repost | altered_repost | revision | excerpt | interpretation | unrelated."""
+    """The relation: identical | repost | altered_repost | revision | excerpt | interpretation | unrelated.
+
+    (``implementation`` is decided apart, by diffing.targets, in ``compare``.)
+    """
     if not score["plan_clauses"]:
         return "identical" if not score["doc_clauses"] else "unrelated"
     related = (score["coverage"] >= RELATED_CLAUSES or score["plan_chars_found"] >= RELATED_CHARS

@@ -23,6 +23,7 @@ _LABELS = {
     "revision": "revision: a changed version of the plan",
     "excerpt": "excerpt: part of the plan, unchanged",
     "interpretation": "interpretation: quotes or paraphrases parts of the plan",
+    "implementation": "implementation: a plan implementing it (targets compared, not text)",
     "unrelated": "unrelated to the plan",
 }
 _SYMBOL = {"changed": "~", "moved": "↷", "added": "+", "removed": "-", "renumbered": "#", "split": "⑂",

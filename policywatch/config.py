@@ -30,7 +30,8 @@ from policywatch.redact import register_secret, secrets_in_url
 #: Priorities from least to most urgent; ``min_priority`` picks a threshold in this order.
 PRIORITIES = ("low", "normal", "high")
 #: Relations the differ reports that can raise an alert.
-RELATIONS = ("identical", "repost", "altered_repost", "revision", "excerpt", "interpretation", "unrelated")
+RELATIONS = ("identical", "repost", "altered_repost", "revision", "excerpt", "interpretation", "implementation",
+             "unrelated")
 #: Channel kinds policywatch can deliver to.
 KINDS = ("email", "wecom", "dingtalk", "feishu", "webhook", "apprise", "atom")
 #: Digest periods: one message per channel per hour or per day.

@@ -27,6 +27,7 @@ from policywatch.textsafe import clean_data
 RELATION_LABELS = {
     "identical": "identical copy", "repost": "faithful repost", "altered_repost": "altered repost",
     "revision": "revision", "excerpt": "excerpt", "interpretation": "interpretation",
+    "implementation": "implementation plan",
     "unrelated": "unrelated",
 }
 TITLE_CHARS = 120

@@ -15,7 +15,8 @@ import click
 
 from policywatch.cli.terminal import guard_output
 
-_MODULES = ("normalise", "diff", "archive", "crawl", "run", "alerts", "serve", "deploy", "maintenance", "sources")
+_MODULES = ("normalise", "diff", "archive", "crawl", "run", "alerts", "serve", "deploy", "maintenance", "sources",
+            "implementations")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -44,7 +44,7 @@ def filter_options(command: Callable) -> Callable:
         click.option("--since", metavar="DATE", help="Published on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD)."),
         click.option("--until", metavar="DATE", help="Published on or before DATE."),
         click.option("--relation", help="Only documents whose comparison with a plan gave this relation "
-                                        "(identical, repost, altered_repost, revision, excerpt, interpretation…)."),
+                                        "(identical, repost, altered_repost, revision, excerpt, interpretation, implementation…)."),
         click.option("--plan", help="Only documents compared with this tracked plan (name or id)."),
         click.option("--status", type=click.Choice(["ok", "deleted", "blocked", "unavailable"]),
                      help="Only documents with this status."),

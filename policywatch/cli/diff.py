@@ -104,8 +104,10 @@ def diff_command(ctx: click.Context, old: str, new: str, fmt: str, output: str |
       policywatch diff plan.txt https://mp.weixin.qq.com/s/XXXX --format json
 
     The report gives the relation (identical, repost, altered_repost, revision, excerpt,
-    interpretation, unrelated) with its scores, the key figures that changed, and each
-    changed, moved, added or removed clause. Formatting never counts as change.
+    interpretation, implementation, unrelated) with its scores, the key figures that changed,
+    and each changed, moved, added or removed clause. Formatting never counts as change.
+    An implementation (a province's 实施方案 of the plan) is compared target by target:
+    each figure pairs the plan's with the document's (context 企业数, 数据集, 期限 …, ratio).
     """
     plan, doc = resolve(old, ctx), resolve(new, ctx)
     cmp = compare(plan.text, doc.text, plan_title=plan.title, doc_title=doc.title)

@@ -38,7 +38,8 @@ OptionalText = Annotated[Annotated[str, Field(max_length=200)] | None, Optional,
 Date = Annotated[Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}([T ][0-9:+.Z-]*)?$")] | None, Optional]
 Priority = Literal["high", "normal", "low"]
 State = Literal["unread", "reviewed"]
-Relation = Literal["identical", "repost", "altered_repost", "revision", "excerpt", "interpretation", "unrelated"]
+Relation = Literal["identical", "repost", "altered_repost", "revision", "excerpt", "interpretation",
+                   "implementation", "unrelated"]
 Status = Literal["ok", "deleted", "blocked", "unavailable"]
 
 RELATIONS: tuple[str, ...] = Relation.__args__

@@ -136,7 +136,7 @@ def plan_detail(archive: Archive, plan_id: int) -> schemas.PlanDetail:
 
 
 _RELATION_ORDER = {name: rank for rank, name in enumerate(
-    ("altered_repost", "revision", "repost", "identical", "excerpt", "interpretation"))}
+    ("altered_repost", "revision", "implementation", "repost", "identical", "excerpt", "interpretation"))}
 
 
 def _related_order(cmp: schemas.Comparison) -> tuple[int, int]:

@@ -32,6 +32,7 @@ RELATION_LABELS = {
     "revision": "revision · 修订",
     "excerpt": "excerpt · 节选",
     "interpretation": "interpretation · 解读",
+    "implementation": "implementation · 实施方案",
     "unrelated": "unrelated · 无关",
 }
 

@@ -1,0 +1,123 @@
+"""Provincial implementation plans: related as ``implementation``, targets paired with the national plan's."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from diffing import compare
+from diffing.targets import compare_targets, implements, match_tasks
+from store.archive import Archive
+from store.model import Document
+from tests.fixtures.diff.corpus import INTERPRETATION, PLAN, PLAN_TITLE, SEED
+from tests.support import serve_site
+from tests.support.crawl import crawl_counts, write_sources
+from tests.support.govsites import GovArticle, JcmsColumn
+
+ROOT = Path(__file__).resolve().parents[1]
+JIANGSU = (ROOT / "tests" / "fixtures" / "provinces" / "jiangsu_implementation.txt").read_text(encoding="utf-8")
+JIANGSU_TITLE = JIANGSU.splitlines()[0]
+ZHEJIANG_TITLE = "浙江省经济和信息化厅关于贯彻落实《工业互联网和人工智能融合赋能行动方案》的通知"
+ZHEJIANG = ("各市经信局：\n\n为贯彻落实工业和信息化部《工业互联网和人工智能融合赋能行动方案》，现就有关工作通知如下。\n\n"
+            "一、工作目标\n\n到2028年，推动不少于8000家企业实施新型工业网络改造升级，在15个重点行业打造一批高质量数据集。\n\n"
+            "二、重点工作\n\n（一）加快工业网络开放智能升级。各地要组织企业开展新型工业网络改造。\n\n"
+            "（二）加强行业数据集建设支撑。鼓励龙头企业打造行业数据集。\n\n"
+            "（三）建设数字经济创新提质示范区。推动“未来工厂”建设。")
+
+
+def cli(*args: str, db: Path | None = None) -> subprocess.CompletedProcess[str]:
+    prefix = ["--db", str(db)] if db else []
+    return subprocess.run([sys.executable, "-m", "policywatch", *prefix, *args], capture_output=True, text=True,
+                          timeout=120, cwd=ROOT)
+
+
+def by_context(figures):
+    return {f["context"]: f for f in figures}
+
+
+def test_jiangsu_plan_is_an_implementation_with_targets_paired():
+    data = compare(PLAN, JIANGSU, plan_title=PLAN_TITLE, doc_title=JIANGSU_TITLE).to_dict()
+    assert data["relation"] == "implementation" and data["changes"] == []
+    figures = by_context(data["figures"])
+    assert (figures["企业数"]["plan"], figures["企业数"]["doc"], figures["企业数"]["ratio"]) == \
+        ("不少于50000家", "不少于5000家", 0.1)
+    assert (figures["重点行业"]["plan"], figures["重点行业"]["doc"], figures["重点行业"]["ratio"]) == ("20个", "10个", 0.5)
+    assert (figures["期限"]["plan"], figures["期限"]["doc"], figures["期限"]["ratio"]) == ("到2028年", "到2027年底", None)
+    assert (figures["数据集"]["plan"], figures["数据集"]["doc"], figures["数据集"]["kind"]) == (None, "不少于50个", "added")
+    assert figures["示范项目"]["doc"] == "100个"
+    tasks = data["implementation"]
+    assert tasks["omitted"] == ["提升工业模型开发部署效率", "加快技术产品创新", "优化公共服务能力"]
+    assert tasks["added"] == ["打造长三角工业互联网协同示范区"] and len(tasks["adopted"]) == 8
+    assert tasks["deadlines"] == [{"plan": "到2028年", "doc": "到2027年底", "shift_months": -12}]
+
+
+def test_reposts_interpretations_and_the_plan_itself_are_not_implementations():
+    assert not implements(PLAN_TITLE, PLAN, PLAN_TITLE, PLAN)
+    assert not implements(PLAN_TITLE, PLAN, "工信部印发《工业互联网和人工智能融合赋能行动方案》", SEED)
+    assert compare(PLAN, SEED, plan_title=PLAN_TITLE, doc_title="工信部印发《工业互联网和人工智能融合赋能行动方案》"
+                   ).relation == "repost"
+    assert compare(PLAN, INTERPRETATION, plan_title=PLAN_TITLE, doc_title="一图读懂行动方案").relation == "interpretation"
+    assert implements(PLAN_TITLE, PLAN, ZHEJIANG_TITLE, ZHEJIANG)
+
+
+def test_an_implementation_that_does_not_name_the_plan_is_found_by_its_outline():
+    unnamed = JIANGSU.replace("《工业互联网和人工智能融合赋能行动方案》", "国家有关行动方案")
+    assert implements(PLAN_TITLE, PLAN, "江苏省工业互联网和人工智能融合发展实施方案", unnamed)
+    assert not implements(PLAN_TITLE, PLAN, "江苏省工业互联网和人工智能融合发展实施方案",
+                          "一、总体要求\n\n到2027年，全省推动数字化转型。")
+
+
+def test_percent_targets_pair_without_a_ratio_and_tasks_match_despite_rewording():
+    found = compare_targets("一、目标\n\n到2027年，规上工业企业数字化率达到80%以上。",
+                            "一、目标\n\n到2026年底，规上工业企业数字化率达到85%以上。")
+    share = next(f for f in found.figures if f.context == "占比")
+    assert (share.plan, share.doc, share.ratio) == ("达到80%以上", "达到85%以上", None)
+    adopted, omitted, added = match_tasks(["提高工业互联网平台智能化水平"], ["提升工业互联网平台智能化水平", "培育产业集群"])
+    assert (adopted, omitted, added) == (["提高工业互联网平台智能化水平"], [], ["培育产业集群"])
+
+
+def test_diff_cli_json_contract_for_a_provincial_plan(tmp_path):
+    (tmp_path / "plan.txt").write_text(PLAN, encoding="utf-8")
+    (tmp_path / "jiangsu.txt").write_text(JIANGSU, encoding="utf-8")
+    result = cli("diff", str(tmp_path / "plan.txt"), str(tmp_path / "jiangsu.txt"), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["relation"] == "implementation"
+    assert {"context": "企业数", "plan": "不少于50000家", "doc": "不少于5000家", "ratio": 0.1}.items() \
+        <= by_context(data["figures"])["企业数"].items()
+
+
+def article(n: int, title: str, text: str, issuer: str, date: str) -> GovArticle:
+    return GovArticle(n, title, date, [p for p in text.split("\n\n") if p.strip() and p != title],
+                      doc_number=f"苏工信数据〔2026〕{n}号", issuer=issuer, written=date)
+
+
+def test_crawled_provincial_plans_are_listed_per_plan_with_targets(tmp_path):
+    db = tmp_path / "a.db"
+    with Archive(db) as archive:
+        archive.track_plan("ai-plan", Document(kind="generic", title=PLAN_TITLE, body=PLAN))
+    with serve_site() as site:
+        column = JcmsColumn(site, [
+            article(1, JIANGSU_TITLE, JIANGSU, "江苏省工业和信息化厅", "2026-03-20"),
+            article(2, ZHEJIANG_TITLE, ZHEJIANG, "浙江省经济和信息化厅", "2026-04-02"),
+            article(3, "关于开展2026年度中小企业特色产业集群申报工作的通知", "各设区市工业和信息化局：\n\n请按要求组织申报。",
+                    "江苏省工业和信息化厅", "2026-04-10"),
+        ])
+        sources = write_sources(tmp_path, [{"name": "js", "kind": "column", "url": column.url, "allow_private": True}])
+        counts = crawl_counts(sources, db)
+    assert (counts["new"], counts["errors"]) == (3, 0), counts["error_lines"]
+    result = cli("implementations", "ai-plan", "--format", "json", db=db)
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert [(r["issuer"], r["date"]) for r in rows] == [("浙江省经济和信息化厅", "2026-04-02"),
+                                                       ("江苏省工业和信息化厅", "2026-03-20")]
+    assert set(rows[0]) == {"document_id", "issuer", "date", "title", "url", "targets", "adopted", "omitted", "added"}
+    zhejiang = by_context(rows[0]["targets"])
+    assert (zhejiang["企业数"]["doc"], zhejiang["企业数"]["ratio"]) == ("不少于8000家", 0.16)
+    assert by_context(rows[1]["targets"])["企业数"]["ratio"] == 0.1
+    assert rows[1]["added"] == ["打造长三角工业互联网协同示范区"]
+    text = cli("implementations", "ai-plan", db=db)
+    assert "不少于50000家 → 不少于5000家  ×0.1" in text.stdout
+    missing = cli("implementations", "nope", db=db)
+    assert missing.returncode == 2 and "no tracked plan named nope" in missing.stderr
