@@ -58,7 +58,34 @@
     else if (event.key === "Enter" && openCurrent()) { event.preventDefault(); }
   });
 
+  // Sortable tables (table.sortable): a click on a heading sorts by that column, again reverses.
+  // Cells may carry data-sort (a number or text) instead of their shown text.
+  function sortBy(header) {
+    var table = header.closest("table");
+    var index = Array.prototype.indexOf.call(header.parentNode.children, header);
+    var numeric = header.dataset.type === "number";
+    var ascending = header.getAttribute("aria-sort") !== "ascending";
+    table.querySelectorAll("th").forEach(function (th) { th.removeAttribute("aria-sort"); });
+    header.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+    var body = table.tBodies[0];
+    var rows = Array.prototype.slice.call(body.rows);
+    function key(row) {
+      var cell = row.cells[index];
+      var raw = cell.dataset.sort !== undefined ? cell.dataset.sort : cell.textContent.trim();
+      if (!numeric) { return raw; }
+      return raw === "" ? (ascending ? Infinity : -Infinity) : parseFloat(raw);
+    }
+    rows.sort(function (a, b) {
+      var x = key(a), y = key(b);
+      var order = numeric ? x - y : String(x).localeCompare(String(y), "zh");
+      return ascending ? order : -order;
+    });
+    rows.forEach(function (row) { body.appendChild(row); });
+  }
+
   document.addEventListener("click", function (event) {
+    var sortable = event.target.closest("table.sortable th");
+    if (sortable) { sortBy(sortable); return; }
     var link = event.target.closest(".view-link");
     if (link) { setView(link.dataset.view); event.preventDefault(); return; }
     var jump = event.target.closest(".jump");
