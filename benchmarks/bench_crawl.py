@@ -125,13 +125,14 @@ def report(anchor: float, first: dict, second: dict, versions: int, versions_aft
           f"{alerts} alerts, {first['counts']['errors']} errors")
     print(f"full pipeline: {rate:,.0f} pages/min (crawl run {first['crawl']:.1f}s); "
           f"{rate_wall:,.0f} pages/min incl. process start ({first['wall']:.1f}s)")
-    print(f"  ratio to scrapy bench: {rate / anchor:.0%} (target ≥ 50%) {_verdict(rate >= 0.5 * anchor)}")
+    print(f"  ratio to scrapy bench: {rate / anchor:.0%} (target ≥ 50%) {verdict(rate >= 0.5 * anchor)}")
     print(f"re-crawl of the unchanged site: {second['wall']:.2f}s, {second['counts']['pages']} pages, "
           f"new versions stored: {versions_after - versions}, alerts: {second['counts']['alerts']}")
     print(f"  speed-up vs first crawl: {speedup:.1f}x (target ≥ 5x, storing nothing) "
-          f"{_verdict(speedup >= 5 and versions_after == versions and second['counts']['alerts'] == 0)}")
-    print(f"peak memory of the crawl process: {peak:.0f} MB (target < 300 MB) {_verdict(peak < 300)}")
+          f"{verdict(speedup >= 5 and versions_after == versions and second['counts']['alerts'] == 0)}")
+    print(f"peak memory of the crawl process: {peak:.0f} MB (target < 300 MB) {verdict(peak < 300)}")
 
 
-def _verdict(ok: bool) -> str:
+def verdict(ok: bool) -> str:
+    """PASS or FAIL, for a target line."""
     return "PASS" if ok else "FAIL"

@@ -30,6 +30,9 @@ class GenericNormaliser(Normaliser):
     """
 
     kind = "generic"
+    #: Body containers trusted before the extractor, and the text they need to be trusted.
+    body_selectors: tuple[str, ...] = rules.ARTICLE_SELECTORS
+    min_body_chars: int = rules.MIN_SELECTOR_CHARS
 
     def detect(self, text: str, url: str | None) -> float:
         """The fallback: always applies, always loses to a specific normaliser."""
@@ -49,20 +52,25 @@ class GenericNormaliser(Normaliser):
         doc.origin = _origin(visible, found)
         author = rules.AUTHOR_LABEL.search(visible)
         doc.author = found.get("author") or (author.group(1) if author else None)
-        container = _fill_body(doc, root, text, url)
+        container = _fill_body(doc, root, text, url, self.body_selectors, self.min_body_chars)
         _file_fields(doc, pagemeta.file_metadata(root, body=container))
+        self.refine(doc, root, found)
         return doc
 
+    def refine(self, doc: Document, root: HtmlElement, found: dict[str, str]) -> None:
+        """Hook for page kinds built on this one (gov): more fields from the parsed page and its metas."""
 
-def _fill_body(doc: Document, root: HtmlElement, page: str, url: str | None) -> HtmlElement | None:
+
+def _fill_body(doc: Document, root: HtmlElement, page: str, url: str | None, selectors: tuple[str, ...],
+               min_chars: int) -> HtmlElement | None:
     """Body, attachments and images: a CMS container, else trafilatura, else a broad container.
 
     Returns the container element used (None when the text came from trafilatura).
     """
-    container = _selected(root, rules.ARTICLE_SELECTORS)
+    container = _selected(root, selectors, min_chars)
     body = _extract(page, url) if container is None else ""
     if container is None and not body:
-        container = _selected(root, rules.FALLBACK_SELECTORS)
+        container = _selected(root, rules.FALLBACK_SELECTORS, rules.MIN_SELECTOR_CHARS)
     if container is not None:
         doc.attachments = pagemeta.attachments(container, url)
         doc.images = pagemeta.image_urls(container, url)
@@ -133,14 +141,14 @@ def _origin(visible: str, found: dict[str, str]) -> str | None:
     return (match.group(1) if match else None) or found.get("ContentSource") or found.get("source") or None
 
 
-def _selected(root: HtmlElement, selectors: tuple[str, ...]) -> HtmlElement | None:
-    """The longest element matched by the first selector that holds enough text."""
+def _selected(root: HtmlElement, selectors: tuple[str, ...], min_chars: int) -> HtmlElement | None:
+    """The longest element matched by the first selector that holds ``min_chars`` of text."""
     for selector in selectors:
         nodes = root.cssselect(selector)
         if not nodes:
             continue
         best = max(nodes, key=lambda n: len(n.text_content().strip()))
-        if len(re.sub(r"\s+", "", best.text_content())) >= rules.MIN_SELECTOR_CHARS:
+        if len(re.sub(r"\s+", "", best.text_content())) >= min_chars:
             return best
     return None
 

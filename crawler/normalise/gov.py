@@ -28,6 +28,12 @@ LABELS = {
     "来源": "来源", "信息来源": "来源",
     "索引号": "索引号", "主题分类": "主题分类", "分类": "主题分类", "有效性": "有效性",
 }
+#: Body containers of the government CMS families (gov.cn, TRS, JCMS, jpaas, CAC, NEA, SAMR, provinces).
+GOV_BODY_SELECTORS = (
+    "#UCAP-CONTENT", ".pages_content", ".TRS_Editor", ".trs_editor_view", ".TRS_UEDITOR", "#zoom", "#Zoom",
+    ".bfr_article_content", ".article_con", ".details-main", ".zfwjwzcontent", "#detailContent", "#BodyLabel",
+    ".article-content", ".Three_xilan_07", ".article_component", "#con_con",
+)
 #: A real 文号 (the cell sometimes holds the 索引号 instead): 国办发〔2020〕50号, 第41号.
 DOC_NUMBER = re.compile(r"[〔\[［(（]\d{4}[〕\]］)）]\s*\d+\s*号|第\s*\d+\s*号")
 #: Title blocks of the families, tried after the ArticleTitle meta.
@@ -50,6 +56,9 @@ class GovNormaliser(GenericNormaliser):
     """
 
     kind = "gov"
+    body_selectors = GOV_BODY_SELECTORS
+    #: A government CMS container is the body however short (印发通知 around an attachment).
+    min_body_chars = 1
 
     def detect(self, text: str, url: str | None) -> float:
         """A metadata table (a cell labelled 发文字号/索引号/成文日期/发文机关) on a government CMS page."""
@@ -58,12 +67,9 @@ class GovNormaliser(GenericNormaliser):
             return 0.0
         return 0.6 if any(marker in head for marker in _GOV_MARKERS) else 0.3
 
-    def parse(self, text: str, *, url: str | None, headers: dict[str, str]) -> Document:
-        """The generic reading, then the file information on top."""
-        doc = super().parse(text, url=url, headers=headers)
+    def refine(self, doc: Document, root: lxml.html.HtmlElement, found: dict[str, str]) -> None:
+        """The file information on top of the generic reading."""
         doc.kind = "gov"
-        root = pagemeta.parse_page(text)
-        found = pagemeta.metas(root)
         fields = {**_label_lines(doc.meta), **table_fields(root)}
         doc.title = found.get("ArticleTitle") or fields.get("标题") or _title_block(root) or doc.title
         number = DOC_NUMBER.search(fields.get("发文字号") or doc.doc_number or "")
@@ -79,7 +85,6 @@ class GovNormaliser(GenericNormaliser):
                 doc.meta[name] = fields[name]
         for label in ("发文机关", "发文机构", "发布机构", "发文字号", "分类"):
             doc.meta.pop(label, None)
-        return doc
 
 
 def table_fields(root: lxml.html.HtmlElement) -> dict[str, str]:

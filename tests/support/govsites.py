@@ -42,7 +42,7 @@ class GovArticle:
 
 def articles(count: int, *, start: int = 1, issuer: str = "江苏省工业和信息化厅") -> list[GovArticle]:
     """``count`` plain notices, newest first by number."""
-    return [GovArticle(n, f"关于开展第{n}批工业互联网标杆工厂申报工作的通知", f"2026-{(n % 12) + 1:02d}-{(n % 27) + 1:02d}",
+    return [GovArticle(n, f"关于开展第{n}批工业互联网标杆工厂申报工作的通知", f"2026-{(n % 11) + 1:02d}-{(n % 27) + 1:02d}",
                        [f"各设区市工业和信息化局：为做好第{n}批申报工作，现将有关事项通知如下。",
                         f"一、申报条件。企业应具备第{n}项基础条件。"], doc_number=f"苏工信函〔2026〕{n}号",
                        issuer=issuer, written=f"2026-01-{(n % 27) + 1:02d}", index_no=f"014000319/2026-{n:05d}")
