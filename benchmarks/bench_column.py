@@ -13,10 +13,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from benchmarks.bench_crawl import BENCH_SECONDS, SEED, count, scrapy_bench_rate, timed_crawl, verdict
-from crawler.normalise import load
-from store.archive import Archive
-from tests.support.crawl import write_sources
+from benchmarks.bench_crawl import BENCH_SECONDS, crawl_twice, scrapy_bench_rate, verdict
 from tests.support.govsites import TrsColumn, articles
 from tests.support.site import serve_site
 
@@ -29,15 +26,10 @@ def run() -> None:
     before = scrapy_bench_rate()
     with tempfile.TemporaryDirectory(prefix="bench-column-") as tmp, serve_site() as site:
         column = TrsColumn(site, articles(PAGES), per_page=PER_PAGE)
-        db = Path(tmp) / "bench.db"
-        with Archive(db) as archive:
-            archive.track_plan("ai-plan", load(str(SEED)))
-        sources = write_sources(Path(tmp), [{"name": "bench", "kind": "column", "url": column.url,
-                                             "allow_private": True, "max_pages": PAGES // PER_PAGE + 2}])
-        first = timed_crawl(sources, db)
-        versions = count(db, "versions")
-        second = timed_crawl(sources, db)
-        stored_again = count(db, "versions") - versions
+        first, second, (versions, versions_after, _) = crawl_twice(
+            Path(tmp), {"name": "bench", "kind": "column", "url": column.url, "allow_private": True,
+                        "max_pages": PAGES // PER_PAGE + 2})
+        stored_again = versions_after - versions
     after = scrapy_bench_rate()
     anchor = max(before, after)
     pages = first["counts"]["pages"]

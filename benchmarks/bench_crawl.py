@@ -43,20 +43,25 @@ def run() -> None:
     before = scrapy_bench_rate()
     with tempfile.TemporaryDirectory(prefix="bench-crawl-") as tmp, serve_site() as site:
         column = MiitSite(site, bench_articles(PAGES), waf=False)
-        db = Path(tmp) / "bench.db"
-        with Archive(db) as archive:
-            archive.track_plan("ai-plan", load(str(SEED)))
-        sources = write_sources(Path(tmp), [{"name": "bench", "kind": "miit", "url": column.url,
-                                             "allow_private": True, "max_pages": PAGES // PAGE_SIZE + 2}])
-        first = timed_crawl(sources, db)
-        versions = count(db, "versions")
-        second = timed_crawl(sources, db)
-        stored = (versions, count(db, "versions"), count(db, "alerts"))
+        first, second, stored = crawl_twice(Path(tmp), {"name": "bench", "kind": "miit", "url": column.url,
+                                                        "allow_private": True, "max_pages": PAGES // PAGE_SIZE + 2})
     after = scrapy_bench_rate()
     anchor = max(before, after)
     print(f"scrapy bench (anchor, {BENCH_SECONDS}s runs before and after, no processing): {before:,.0f} and "
           f"{after:,.0f} pages/min; the higher one is the anchor (the machine is shared)")
     report(anchor, first, second, *stored)
+
+
+def crawl_twice(tmp: Path, source: dict) -> tuple[dict, dict, tuple[int, int, int]]:
+    """Track the seed plan, crawl ``source`` twice: (first, second, (versions, versions after, alerts))."""
+    db = tmp / "bench.db"
+    with Archive(db) as archive:
+        archive.track_plan("ai-plan", load(str(SEED)))
+    sources = write_sources(tmp, [source])
+    first = timed_crawl(sources, db)
+    versions = count(db, "versions")
+    second = timed_crawl(sources, db)
+    return first, second, (versions, count(db, "versions"), count(db, "alerts"))
 
 
 def bench_articles(n: int) -> list[Article]:
