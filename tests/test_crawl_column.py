@@ -220,3 +220,26 @@ def test_rate_limit_page_instead_of_an_article_is_not_stored(tmp_path):
         counts = crawl_counts(sources(tmp_path, column.url), db, "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1")
         assert any("blocked: rate-limited" in line for line in counts["error_lines"]), counts
         assert "访问过于频繁" not in " ".join(b for (b,) in rows(db, "SELECT body FROM versions"))
+
+
+# --- properties: the family readers never raise on what a site may send ---------------------------
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+PIECES = st.sampled_from(["createPageHTML(", "9, 0, \"index\", \"html\")", "'page_div',", ".jpage({", "ajaxParam:{",
+                          "columnid:", "'", "}", ")", "<record><![CDATA[", "]]></record>", "<li><a href=\"",
+                          "./202604/t20260409_1.html", "\">", "</a>", "<span>2026/04/09</span>", "readlabel=\"",
+                          "?page=2", "<nextgroup><![CDATA[<a href='/x?columnid=1&unitid=2'>", "数字", "\x00", "&amp;"])
+
+
+@given(st.lists(st.one_of(PIECES, st.text(max_size=8)), max_size=30))
+def test_family_readers_never_raise(parts):
+    html = "".join(parts)
+    families.recognise(html, "https://a.gov.cn/col/col1/index.html")
+    families.list_rows(html, "https://a.gov.cn/col/col1/index.html")
+    families.list_rows(families.jcms_records(html), "https://a.gov.cn/")
+    paging = families.trs_paging(html)
+    if paging is not None:
+        assert paging.url("https://a.gov.cn/x/", 3).startswith("https://a.gov.cn/")
+    families.jcms_paging(html)
+    challenge(200, html)

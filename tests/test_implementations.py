@@ -121,3 +121,18 @@ def test_crawled_provincial_plans_are_listed_per_plan_with_targets(tmp_path):
     assert "不少于50000家 → 不少于5000家  ×0.1" in text.stdout
     missing = cli("implementations", "nope", db=db)
     assert missing.returncode == 2 and "no tracked plan named nope" in missing.stderr
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@given(st.integers(min_value=1, max_value=10**6), st.integers(min_value=1, max_value=10**6),
+       st.integers(min_value=2020, max_value=2040), st.integers(min_value=2020, max_value=2040))
+def test_count_targets_pair_with_their_ratio_and_deadlines_with_their_shift(national, local, year, local_year):
+    found = compare_targets(f"一、目标\n\n到{year}年，推动不少于{national}家企业上云。",
+                            f"一、目标\n\n到{local_year}年，推动不少于{local}家企业上云。")
+    pairs = {f.context: f for f in found.figures}
+    assert pairs["企业数"].ratio == round(local / national, 4)
+    assert pairs["期限"].ratio is None
+    assert [d["shift_months"] for d in found.deadlines] == ([12 * (local_year - year)] if year != local_year else [])

@@ -25,7 +25,9 @@ from scrapy.crawler import Crawler
 
 from crawler.sources import Source
 from crawler.spiders.base import SourceSpider
+from crawler.spiders.column import ColumnSpider
 from crawler.spiders.feeds import FeedSpider
+from crawler.spiders.govcn import GovcnSpider
 from crawler.spiders.miit import MiitSpider
 from crawler.spiders.pages import PageSpider
 from policywatch.cluster.jobs import SCRATCH_SUFFIX, unpack
@@ -89,6 +91,15 @@ class NodePageSpider(NodeSpiderMixin, PageSpider):
     """The page spider as nodes run it."""
 
 
+class NodeColumnSpider(NodeSpiderMixin, ColumnSpider):
+    """The column spider as nodes run it."""
+
+
+class NodeGovcnSpider(NodeSpiderMixin, GovcnSpider):
+    """The gov.cn spider as nodes run it."""
+
+
 #: Source kind → the spider a node runs for it (same names as the crawler's spiders).
 NODE_SPIDERS: dict[str, type[SourceSpider]] = {"miit": NodeMiitSpider, "feed": NodeFeedSpider,
-                                                "page": NodePageSpider}
+                                                "page": NodePageSpider, "column": NodeColumnSpider,
+                                                "govcn": NodeGovcnSpider}
