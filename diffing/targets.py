@@ -25,6 +25,9 @@ from diffing.textnorm import fold
 
 #: Words that make a title an implementation of some plan (贯彻落实《…》的实施方案, 贯彻…的通知).
 IMPLEMENTATION_TITLE = re.compile(r"贯彻落实|实施方案|实施意见|工作方案|行动计划|若干措施|贯彻.{0,60}的通知")
+#: An opening saying the document is a plan made to implement another (制定本实施方案, 结合我省实际…制定).
+IMPLEMENTATION_OPENING = re.compile(r"(?:特|现)?制定本(?:实施|工作)?(?:方案|计划|措施|意见)"
+                                    r"|结合(?:我省|本省|我市|本市|我区|本区|全省|全市|实际).{0,24}制定")
 #: A title announcing the plan itself (工信部印发《…》): a repost, whatever else it says.
 REPOST_TITLE = re.compile(r"印发|发布|出台|解读|答记者问")
 #: …unless it also says it implements it.
@@ -80,16 +83,25 @@ class TargetComparison:
 
 
 def implements(plan_title: str, plan: str, doc_title: str, doc: str) -> bool:
-    """Whether ``doc`` implements the plan: an implementation title naming it, or a mirrored outline."""
+    """Whether ``doc`` implements the plan.
+
+    It names the plan and its title is an implementation's (贯彻落实, 实施方案 …) or its opening
+    says it was made to implement it (结合我省实际…制定本方案); or, under an implementation
+    title, its outline carries at least half the plan's tasks.
+    """
     name = _plan_name(plan_title)
     if not doc_title or fold(doc_title) == fold(plan_title):
         return False
+    opening = doc[:NAME_WINDOW]
+    names_plan = len(name) >= 4 and name in fold(f"{doc_title}\n{opening}")
+    if names_plan and not REPOST_TITLE.search(doc_title) and IMPLEMENTATION_OPENING.search(opening):
+        return True
     if not IMPLEMENTATION_TITLE.search(doc_title):
         return False
     if len(name) >= 4 and name in fold(doc_title) and REPOST_TITLE.search(doc_title) \
             and not IMPLEMENTS_WORDS.search(doc_title):
         return False
-    if len(name) >= 4 and name in fold(f"{doc_title}\n{doc[:NAME_WINDOW]}"):
+    if names_plan:
         return True
     tasks = _tasks(parse(plan).outline)
     adopted, _, _ = match_tasks(tasks, _tasks(parse(doc).outline))

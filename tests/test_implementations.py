@@ -61,6 +61,13 @@ def test_reposts_interpretations_and_the_plan_itself_are_not_implementations():
     assert implements(PLAN_TITLE, PLAN, ZHEJIANG_TITLE, ZHEJIANG)
 
 
+def test_a_plan_whose_opening_says_it_implements_the_national_one():
+    title = "江苏省推进工业互联网和人工智能融合发展三年行动"
+    assert implements(PLAN_TITLE, PLAN, title, JIANGSU.replace(JIANGSU_TITLE, title))
+    commentary = "为贯彻落实《工业互联网和人工智能融合赋能行动方案》，我们梳理了五个看点。"
+    assert not implements(PLAN_TITLE, PLAN, "五个看点读懂融合赋能", commentary)
+
+
 def test_an_implementation_that_does_not_name_the_plan_is_found_by_its_outline():
     unnamed = JIANGSU.replace("《工业互联网和人工智能融合赋能行动方案》", "国家有关行动方案")
     assert implements(PLAN_TITLE, PLAN, "江苏省工业互联网和人工智能融合发展实施方案", unnamed)
