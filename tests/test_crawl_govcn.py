@@ -63,3 +63,15 @@ def test_library_error_code_is_an_error_not_an_empty_list():
         assert "1001" in str(exc)
     else:
         raise AssertionError("code 1001 must fail")
+
+
+def test_latest_policies_json_is_one_list(tmp_path):
+    with serve_site() as site:
+        library = GovcnLibrary(site, docs(3))
+        rows = [{"TITLE": d.title, "SUB_TITLE": "", "URL": d.path, "DOCRELPUBTIME": d.published} for d in library.docs]
+        site.route("/zhengce/zuixin/ZUIXINZHENGCE.json", json.dumps(rows, ensure_ascii=False))
+        db = tmp_path / "a.db"
+        counts = crawl_counts(source_file(tmp_path, site.url("/zhengce/zuixin/ZUIXINZHENGCE.json")), db)
+        assert (counts["new"], counts["errors"]) == (3, 0), counts["error_lines"]
+        published = rows(db, "SELECT substr(published_at, 1, 10) FROM versions")
+        assert {p for (p,) in published} == {"2026-03-01", "2026-03-02", "2026-03-03"}
