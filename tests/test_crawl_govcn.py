@@ -68,8 +68,9 @@ def test_library_error_code_is_an_error_not_an_empty_list():
 def test_latest_policies_json_is_one_list(tmp_path):
     with serve_site() as site:
         library = GovcnLibrary(site, docs(3))
-        rows = [{"TITLE": d.title, "SUB_TITLE": "", "URL": d.path, "DOCRELPUBTIME": d.published} for d in library.docs]
-        site.route("/zhengce/zuixin/ZUIXINZHENGCE.json", json.dumps(rows, ensure_ascii=False))
+        latest = [{"TITLE": d.title, "SUB_TITLE": "", "URL": d.path, "DOCRELPUBTIME": d.published}
+                  for d in library.docs]
+        site.route("/zhengce/zuixin/ZUIXINZHENGCE.json", json.dumps(latest, ensure_ascii=False))
         db = tmp_path / "a.db"
         counts = crawl_counts(source_file(tmp_path, site.url("/zhengce/zuixin/ZUIXINZHENGCE.json")), db)
         assert (counts["new"], counts["errors"]) == (3, 0), counts["error_lines"]
