@@ -15,6 +15,7 @@ from typing import Any
 
 from store.base import ArchiveBase, dumps, now, row_id
 from store.errors import ArchiveError
+from store.filters import check_plan, check_priority, check_source
 
 _STATES = {"unread": "a.reviewed_at IS NULL", "reviewed": "a.reviewed_at IS NOT NULL"}
 _ALERT_COLUMNS = (
@@ -96,6 +97,10 @@ class OutboxMixin(ArchiveBase):
     def alerts(self, *, state: str | None = None, priority: str | None = None, plan: str | int | None = None,
                source: str | None = None, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
         """Alerts newest first; ``state`` is unread | reviewed; ``plan`` a name or id."""
+        with self._lock:
+            check_priority(priority)
+            check_plan(self._conn, plan)
+            check_source(self._conn, source)
         where, params = [], []
         if state is not None:
             if state not in _STATES:

@@ -105,16 +105,22 @@ class SearchMixin(ArchiveBase):
         """Every document (current version's fields) matching the filters and optional query.
 
         Streams in id order, ``batch`` rows at a time, so exporting 100,000 documents
-        stays in constant memory. Same filters as :meth:`search`.
+        stays in constant memory. Same filters as :meth:`search`, checked before the
+        first row (a bad filter is an error, never a half-written export).
         """
         chosen = Filters(**filters)
+        with self._lock:
+            chosen.check(self._conn)
         conditions, params = chosen.sql()
         if query is not None and query.strip():
             folded, text_expression = _parse(query)
             expression = self._expression(text_expression, chosen)
             ids = sorted(doc_id for doc_id, _ in self._verified(folded, expression)) if expression else []
             conditions = " AND ".join(filter(None, [conditions, f"d.id IN ({', '.join(map(str, ids)) or 'NULL'})"]))
-        where = f"AND {conditions}" if conditions else ""
+        return self._document_rows(f"AND {conditions}" if conditions else "", params, batch)
+
+    def _document_rows(self, where: str, params: list[Any], batch: int) -> Iterator[dict[str, Any]]:
+        """The rows of :meth:`documents`, ``batch`` at a time in id order."""
         last = 0
         while True:
             rows = self.rows(

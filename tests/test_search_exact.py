@@ -155,4 +155,11 @@ def test_relation_and_plan_filters(tmp_path):
         archive.save_comparison(saved[1].version_id, plan.plan_version_id, {"relation": "altered_repost"})
         assert found(archive, "50000家", relation="altered_repost") == {saved[1].document_id}
         assert found(archive, "50000家", plan="融合赋能") == {saved[0].document_id, saved[1].document_id}
-        assert found(archive, "50000家", plan="其他方案") == set()
+        with pytest.raises(SearchError, match="unknown plan '其他方案'"):
+            found(archive, "50000家", plan="其他方案")
+        with pytest.raises(SearchError, match="unknown relation 'alterd'"):
+            found(archive, "50000家", relation="alterd")
+        with pytest.raises(SearchError, match="unknown source 'nosuch'"):
+            found(archive, "50000家", source="nosuch")
+        with pytest.raises(SearchError, match="is after --until"):
+            found(archive, "50000家", since="2026-05-01", until="2026-03")

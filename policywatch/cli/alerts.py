@@ -10,7 +10,8 @@ from typing import Any
 
 import click
 
-from policywatch.cli.common import CliError, config_path, db_path
+from policywatch.cli.common import CliError, config_path
+from policywatch.cli.opening import reading
 
 PRIORITIES = ("low", "normal", "high")
 
@@ -184,13 +185,8 @@ def load_settings(ctx: click.Context, *, only: str | None = None, build: bool = 
 
 
 def open_archive(ctx: click.Context) -> Any:
-    """The archive named by --db; an unusable file is a one-line error."""
-    from store.archive import Archive, ArchiveError
-
-    try:
-        return Archive(db_path(ctx))
-    except ArchiveError as exc:
-        raise CliError(str(exc)) from None
+    """The existing archive named by --db (alerts never create one); an unusable file is a one-line error."""
+    return reading(ctx)
 
 
 def warn_unknown_plans(config: Any, archive: Any) -> None:

@@ -6,8 +6,7 @@ one-line messages with exit status 2.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -21,19 +20,8 @@ from policywatch.cli.archive_output import (
     write_csv,
     write_json_array,
 )
-from policywatch.cli.common import CliError, db_path
-from store.archive import Archive
-from store.errors import ArchiveError
-
-
-@contextmanager
-def opened(ctx: click.Context) -> Iterator[Archive]:
-    """The archive chosen by --db, with ArchiveError turned into CliError."""
-    try:
-        with Archive(db_path(ctx)) as archive:
-            yield archive
-    except ArchiveError as exc:
-        raise CliError(str(exc)) from exc
+from policywatch.cli.common import CliError
+from policywatch.cli.opening import reading, writing
 
 
 def filter_options(command: Callable) -> Callable:
@@ -75,7 +63,7 @@ def track(ctx: click.Context, path: str | None, name: str | None, list_plans: bo
     policywatch track --list
     """
     if list_plans:
-        with opened(ctx) as archive:
+        with reading(ctx) as archive:
             for plan in archive.plans():
                 click.echo(f"{plan['id']}\t{plan['name']}\tv{plan['version_count']}\t{plan['title']}")
         return
@@ -87,7 +75,7 @@ def track(ctx: click.Context, path: str | None, name: str | None, list_plans: bo
         document = load(path)
     except NormaliseError as exc:
         raise CliError(str(exc)) from exc
-    with opened(ctx) as archive:
+    with writing(ctx) as archive:
         result = archive.track_plan(name, document)
         plan = archive.plan(result.plan_id)
     assert plan is not None
@@ -116,7 +104,7 @@ def search(ctx: click.Context, query: str, limit: int, offset: int, fmt: str, sh
     policywatch search 算力 --since 2026-03-01
     policywatch search 工业互联网 --relation altered_repost --format json
     """
-    with opened(ctx) as archive:
+    with reading(ctx) as archive:
         if show_sql:
             sql, expression = archive.search_sql(query)
             click.echo(f"{sql}\n-- :q = {expression}")
@@ -139,7 +127,7 @@ def search(ctx: click.Context, query: str, limit: int, offset: int, fmt: str, sh
 @click.pass_context
 def show(ctx: click.Context, document_id: str, seq: int | None, fmt: str) -> None:
     """Show a document (by id or URL): its metadata, status, comparisons and text."""
-    with opened(ctx) as archive:
+    with reading(ctx) as archive:
         document = archive.resolve_document(document_id)
         if document is None:
             raise CliError(f"no document {document_id} in the archive")
@@ -161,7 +149,7 @@ def show(ctx: click.Context, document_id: str, seq: int | None, fmt: str) -> Non
 @click.pass_context
 def history(ctx: click.Context, url_or_id: str, fmt: str) -> None:
     """List every version of a document (by URL or id), oldest first, with status changes."""
-    with opened(ctx) as archive:
+    with reading(ctx) as archive:
         document = archive.resolve_document(url_or_id)
         if document is None:
             raise CliError(f"no document {url_or_id} in the archive")
@@ -182,7 +170,7 @@ def export(ctx: click.Context, query: str | None, fmt: str, **kwargs: Any) -> No
     policywatch export --since 2026-01-01 --format csv > documents.csv
     policywatch export --query 算力 --relation altered_repost > altered.json
     """
-    with opened(ctx) as archive:
+    with reading(ctx) as archive:
         rows = archive.documents(query=query, **_filters(kwargs))
         if fmt == "csv":
             write_csv(EXPORT_FIELDS, rows)

@@ -13,6 +13,7 @@ from crawler.normalise import NormaliseError, load
 from diffing import compare
 from diffing.render import render_html, render_json, render_markdown, render_text
 from policywatch.cli.common import CliError, db_path
+from policywatch.cli.opening import CREATES, require_archive
 from store.archive import Archive, ArchiveError
 
 _URL = re.compile(r"^https?://", re.IGNORECASE)
@@ -53,7 +54,8 @@ def _from_archive(kind: str, ref: str, ctx: click.Context) -> Side:
     """Look a document id or a tracked plan's name up in the archive (never creating one)."""
     path = db_path(ctx)
     if not Path(path).is_file():
-        raise CliError(f"{ref}: no such file or URL, and no archive at {path} to look it up in")
+        raise CliError(f"{ref}: no such file or URL, and no archive at {path} to look it up in — {CREATES}")
+    require_archive(path)
     try:
         with Archive(path) as archive:
             if kind == "doc":
