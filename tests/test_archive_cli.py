@@ -84,7 +84,7 @@ def test_search_sql_runs_in_plain_sqlite(db):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["search", "  "], "at least one character"),
+    (["search", "  "], "at least one word"),
     (["search", "算力", "--since", "last week"], "date like"),
     (["show", "999"], "no document 999"),
     (["history", "https://nowhere.example/x"], "no document"),

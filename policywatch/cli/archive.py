@@ -97,16 +97,18 @@ def search(ctx: click.Context, query: str, limit: int, offset: int, fmt: str, sh
            **kwargs: Any) -> None:
     """Find documents whose current title or text contains QUERY, exactly (算力, 5G, 不少于50000家).
 
-    Full/half-width, case and spaces next to Chinese do not matter. Matches are
-    marked [[like this]] in JSON and CSV snippets.
+    A space means AND, OR between words means either, -word excludes, and a
+    "quoted phrase" keeps its spaces. Full/half-width, case and spaces next to
+    Chinese do not matter. Matches are marked [[like this]] in JSON and CSV snippets.
 
     \b
     policywatch search 算力 --since 2026-03-01
-    policywatch search 工业互联网 --relation altered_repost --format json
+    policywatch search '人工智能 算力 -转载' --relation altered_repost --format json
+    policywatch search '算力 OR 数据 "machine learning"' --sql
     """
     with reading(ctx) as archive:
         if show_sql:
-            sql, expression = archive.search_sql(query)
+            sql, expression = archive.search_sql(query, **_filters(kwargs))
             click.echo(f"{sql}\n-- :q = {expression}")
             return
         if limit == 0:

@@ -18,6 +18,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from policywatch.textsafe import clean_text
+from policywatch.web.params import MAX_QUERY
 from policywatch.web.snippets import snippet_html
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
@@ -115,7 +116,7 @@ def make_templates() -> Jinja2Templates:
                       trim_blocks=True, lstrip_blocks=True, finalize=printable)
     env.filters.update(percent=percent, when=when, relation=relation_label, priority=priority_label,
                        snippet=snippet, paragraphs=paragraphs, web_url=web_url)
-    env.globals.update(with_query=with_query, escape=escape, url_for=url_for)
+    env.globals.update(with_query=with_query, escape=escape, url_for=url_for, max_query=MAX_QUERY)
     return Jinja2Templates(env=env)
 
 

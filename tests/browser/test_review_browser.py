@@ -178,3 +178,26 @@ def test_inbox_keyboard_opens_the_alert(page, server, sample):
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/alerts/{first_id}")
     expect(page.locator("h1")).to_be_visible()
+
+
+def test_search_syntax_long_query_and_shortcuts(page, server):
+    page.goto(server.url + "/search?q=" + "算力 -转载")
+    box = page.locator("form.search input[name=q]")
+    expect(box).to_have_value("算力 -转载")
+    assert box.get_attribute("maxlength") == "200"
+    assert page.evaluate("document.activeElement.name") != "q", "a results page must not trap j/k in the box"
+    page.keyboard.press("j")
+    expect(page.locator("ol.hits li.current")).to_have_count(1)
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.name") == "q"
+    page.keyboard.press("Escape")
+    page.keyboard.press("j")
+    expect(page.locator("ol.hits li.current")).to_have_count(1)
+    long_query = "算力" * 150
+    page.goto(server.url + "/search?q=" + long_query + "&relation=altered_repost")
+    expect(page.locator("p.error")).to_contain_text("at most 200 characters long; this one has 300")
+    expect(page.locator("form.search input[name=q]")).to_have_value(long_query)
+    expect(page.locator("form.search select[name=relation]")).to_have_value("altered_repost")
+    assert "String should" not in page.content()
+    page.goto(server.url + "/search?q=算力&relation=alterd")
+    expect(page.locator("p.error")).to_contain_text("unknown relation 'alterd'")

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 from policywatch.web import queries
 from policywatch.web.archive_access import archive_for
 from policywatch.web.errors import WebError
-from policywatch.web.params import MAX_QUERY, SearchFilters
+from policywatch.web.params import SearchFilters
 from policywatch.web.templating import render
 from store.model import RELATIONS, STATUSES
 
@@ -29,8 +29,6 @@ def search_page(request: Request, query: Annotated[SearchFilters, Query()]) -> R
         results = queries.search(archive, query) if query.q else None
     except WebError as exc:
         error = exc.message
-    response = render(request, "search.html", q=query.q, params=query.filters(), results=results, error=error,
-                      relations=RELATIONS, statuses=STATUSES, plans=queries.plan_list(archive), max_query=MAX_QUERY)
-    if error:
-        response.status_code = 400
-    return response
+    return render(request, "search.html", status_code=400 if error else 200, q=query.q, params=query.filters(),
+                  results=results, error=error, relations=RELATIONS, statuses=STATUSES,
+                  plans=queries.plan_list(archive))
