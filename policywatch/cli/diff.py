@@ -1,4 +1,9 @@
-"""``policywatch diff OLD NEW``: compare a document with a tracked plan, clause by clause."""
+"""``policywatch diff OLD NEW``: compare a document with a tracked plan, clause by clause.
+
+The normaliser, the differ and the archive are imported inside the functions that
+use them: a diff of two files never loads the archive (start-up time is most of a
+small diff's wall time).
+"""
 from __future__ import annotations
 
 import os
@@ -9,12 +14,8 @@ from pathlib import Path
 
 import click
 
-from crawler.normalise import NormaliseError, load
-from diffing import compare
-from diffing.render import render_html, render_json, render_markdown, render_text
 from policywatch.cli.common import CliError, db_path
 from policywatch.cli.opening import CREATES, require_archive
-from store.archive import Archive, ArchiveError
 
 _URL = re.compile(r"^https?://", re.IGNORECASE)
 _REFERENCE = re.compile(r"^(doc|plan):(.+)$")
@@ -41,6 +42,8 @@ def resolve(target: str, ctx: click.Context) -> Side:
 
 
 def _from_page(target: str) -> Side:
+    from crawler.normalise import NormaliseError, load
+
     try:
         doc = load(target)
     except NormaliseError as exc:
@@ -52,6 +55,8 @@ def _from_page(target: str) -> Side:
 
 def _from_archive(kind: str, ref: str, ctx: click.Context) -> Side:
     """Look a document id or a tracked plan's name up in the archive (never creating one)."""
+    from store.archive import Archive, ArchiveError
+
     path = db_path(ctx)
     if not Path(path).is_file():
         raise CliError(f"{ref}: no such file or URL, and no archive at {path} to look it up in — {CREATES}")
@@ -109,6 +114,9 @@ def diff_command(ctx: click.Context, old: str, new: str, fmt: str, output: str |
     interpretation, unrelated) with its scores, the key figures that changed, and each
     changed, moved, added or removed clause. Formatting never counts as change.
     """
+    from diffing import compare
+    from diffing.render import render_html, render_json, render_markdown, render_text
+
     plan, doc = resolve(old, ctx), resolve(new, ctx)
     cmp = compare(plan.text, doc.text, plan_title=plan.title, doc_title=doc.title)
     cmp.plan_title, cmp.doc_title = cmp.plan_title or plan.label, cmp.doc_title or doc.label
