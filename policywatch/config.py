@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from policywatch.clock import DEFAULT_ZONE, UnknownZone, zone
 from policywatch.redact import register_secret, secrets_in_url
 
 #: Priorities from least to most urgent; ``min_priority`` picks a threshold in this order.
@@ -49,8 +50,9 @@ _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
 _UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
 _RULE_KEYS = {"min_priority", "plans", "relations", "digest", "since"}
 _CHANNEL_KEYS = {"name", "kind", "url", "enabled", "timeout", "per_minute"} | _RULE_KEYS
-_TOP_KEYS = {"channel", "alerts", "web", "schedule"}
+_TOP_KEYS = {"channel", "alerts", "web", "schedule", "display"}
 _WEB_KEYS = {"base_url"}
+_DISPLAY_KEYS = {"timezone"}
 _SCHEDULE_KEYS = {"delivery_every", "retry_base", "retry_max", "delivery_lease", "shutdown_grace", "timezone",
                   "sources"}
 _DURATION_KEYS = ("delivery_every", "retry_base", "retry_max", "delivery_lease", "shutdown_grace")
@@ -127,6 +129,8 @@ class Config:
     base_url: str = "http://127.0.0.1:8080"
     schedule: ScheduleConfig = ScheduleConfig()
     path: str | None = None
+    #: ``[display] timezone``: the one zone every shown time is in (see policywatch.clock).
+    display_timezone: str = DEFAULT_ZONE
 
     def channel(self, name: str) -> ChannelConfig:
         """The channel called ``name``; ConfigError naming the known ones otherwise."""
@@ -168,7 +172,21 @@ def parse_config(data: dict[str, Any], *, path: str | None = None) -> Config:
         raise ConfigError("channels are [[channel]] tables (an array of tables), not a single [channel]")
     parsed = tuple(_parse_channel(entry, index, rules) for index, entry in enumerate(channels, 1))
     _check_unique([c.name for c in parsed])
-    return Config(parsed, rules, base_url, _parse_schedule(_table(data, "schedule")), path)
+    return Config(parsed, rules, base_url, _parse_schedule(_table(data, "schedule")), path,
+                  _parse_display(_table(data, "display")))
+
+
+def _parse_display(table: dict[str, Any]) -> str:
+    """``[display] timezone``: a zone name the system knows (default Asia/Shanghai)."""
+    _check_keys(table, _DISPLAY_KEYS, "[display]")
+    name = table.get("timezone", DEFAULT_ZONE)
+    if not isinstance(name, str):
+        raise ConfigError("[display] timezone must be a string")
+    try:
+        zone(name)
+    except UnknownZone as exc:
+        raise ConfigError(f"[display] timezone: {exc}") from None
+    return name
 
 
 def parse_rules(table: dict[str, Any], where: str, defaults: Rules) -> Rules:

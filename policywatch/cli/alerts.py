@@ -12,6 +12,7 @@ import click
 
 from policywatch.cli.common import CliError, config_path
 from policywatch.cli.opening import reading
+from policywatch.clock import shown
 
 PRIORITIES = ("low", "normal", "high")
 
@@ -59,10 +60,11 @@ def list_command(ctx: click.Context, state: str | None, priority: str | None, pl
         return
     if not detailed:
         click.echo("No alerts.")
+    zone = config.display_timezone
     for alert in detailed:
-        click.echo(_alert_line(alert))
+        click.echo(_alert_line(alert, zone))
         for delivery in alert["deliveries"]:
-            click.echo("    " + _delivery_line(delivery))
+            click.echo("    " + _delivery_line(delivery, zone))
 
 
 @alerts_group.command("send")
@@ -211,23 +213,25 @@ def _with_deliveries(alert: dict[str, Any], channels: list[str]) -> dict[str, An
     return alert
 
 
-def _alert_line(alert: dict[str, Any]) -> str:
+def _alert_line(alert: dict[str, Any], zone: str) -> str:
+    """An alert's id, time (in the display zone), priority, relation and title on one line."""
     docs = alert.get("documents_count") or alert.get("doc_count") or 1
     grouped = f" ×{docs}" if docs > 1 else ""
-    created = str(alert.get("created_at") or "")[:16].replace("T", " ")
+    created = shown(alert.get("created_at"), zone)
     return (f"#{alert['id']:<5} {created}  {alert.get('priority', ''):<6} {alert.get('relation', ''):<15}"
             f"{grouped} {alert.get('title', '')}")
 
 
-def _delivery_line(delivery: dict[str, Any]) -> str:
+def _delivery_line(delivery: dict[str, Any], zone: str) -> str:
+    """A channel's delivery state of an alert (times in the display zone)."""
     status = delivery.get("status", "pending")
     extra = ""
     if status == "delivered":
-        extra = f" {str(delivery.get('delivered_at') or '')[:19]} key {delivery.get('idempotency_key')}"
+        extra = f" {shown(delivery.get('delivered_at'), zone)} key {delivery.get('idempotency_key')}"
     elif status == "failed" or delivery.get("last_error"):
         when = delivery.get("next_attempt_at")
         extra = f" after {delivery.get('attempts')} attempt(s): {delivery.get('last_error')}"
-        extra += f"; next try {str(when)[:19]}" if when else "; given up"
+        extra += f"; next try {shown(when, zone)}" if when else "; given up"
     return f"{delivery['channel']}: {status}{extra}"
 
 

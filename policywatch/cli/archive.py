@@ -20,7 +20,7 @@ from policywatch.cli.archive_output import (
     write_csv,
     write_json_array,
 )
-from policywatch.cli.common import CliError
+from policywatch.cli.common import CliError, display_timezone
 from policywatch.cli.opening import reading, writing
 
 
@@ -119,7 +119,7 @@ def search(ctx: click.Context, query: str, limit: int, offset: int, fmt: str, sh
     elif fmt == "csv":
         write_csv(SEARCH_FIELDS, page.hits)
     else:
-        print_search_table(page.hits, page.total, offset)
+        print_search_table(page.hits, page.total, offset, display_timezone(ctx))
 
 
 @click.command()
@@ -142,7 +142,7 @@ def show(ctx: click.Context, document_id: str, seq: int | None, fmt: str) -> Non
             document["version"] = versions[seq]
         document["comparisons"] = archive.comparisons(version_id=(document["version"] or {}).get("id", -1))
         document["events"] = archive.events(document["id"])
-    print_document(document, fmt)
+    print_document(document, fmt, display_timezone(ctx))
 
 
 @click.command()
@@ -157,7 +157,7 @@ def history(ctx: click.Context, url_or_id: str, fmt: str) -> None:
             raise CliError(f"no document {url_or_id} in the archive")
         versions = archive.history(document["id"])
         events = archive.events(document["id"])
-    print_history(document, versions, events, fmt)
+    print_history(document, versions, events, fmt, display_timezone(ctx))
 
 
 @click.command()
