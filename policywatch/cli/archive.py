@@ -12,11 +12,11 @@ from typing import Any
 import click
 
 from policywatch.cli.archive_output import (
-    EXPORT_FIELDS,
     SEARCH_FIELDS,
     print_document,
     print_history,
     print_search_table,
+    write_binary,
     write_csv,
     write_json_array,
 )
@@ -163,19 +163,33 @@ def history(ctx: click.Context, url_or_id: str, fmt: str) -> None:
 @click.command()
 @filter_options
 @click.option("--query", "query", help="Only documents whose text contains this (as in search).")
-@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "xlsx"]), default="json", show_default=True,
+              help="json (an array), csv (UTF-8 with BOM: Excel opens it right) or xlsx (a workbook).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write the workbook to this file (xlsx; csv and json go to standard output).")
 @click.pass_context
-def export(ctx: click.Context, query: str | None, fmt: str, **kwargs: Any) -> None:
-    """Export documents (current version, full text) as a JSON array or CSV, streamed.
+def export(ctx: click.Context, query: str | None, fmt: str, output: str | None, **kwargs: Any) -> None:
+    """Export documents (current version, full text) with the archive's verdict on each.
+
+    Every row carries relation, priority, plan and changed figures beside the
+    document's fields. JSON and CSV are streamed; XLSX has a frozen header,
+    filters, column widths and clickable links.
 
     \b
     policywatch export --since 2026-01-01 --format csv > documents.csv
+    policywatch export --relation altered_repost --format xlsx -o altered.xlsx
     policywatch export --query 算力 --relation altered_repost > altered.json
     """
+    from policywatch.exports.archive import EXPORT_FIELDS, LINK_FIELDS, with_verdicts
+
     with reading(ctx) as archive:
-        rows = archive.documents(query=query, **_filters(kwargs))
+        rows = with_verdicts(archive, archive.documents(query=query, **_filters(kwargs)))
         if fmt == "csv":
             write_csv(EXPORT_FIELDS, rows)
+        elif fmt == "xlsx":
+            from policywatch.exports.xlsx import rows_xlsx_bytes
+
+            write_binary(rows_xlsx_bytes(EXPORT_FIELDS, rows, link_fields=LINK_FIELDS), output, "xlsx")
         else:
             write_json_array(rows)
 

@@ -17,12 +17,8 @@ from policywatch.clock import shown
 
 #: Keys of ``policywatch search --format json`` objects (the issue's contract first).
 SEARCH_FIELDS = ("id", "title", "url", "account", "published_at", "snippet", "score", "source", "status")
-#: Columns of ``policywatch export --format csv``.
-EXPORT_FIELDS = (
-    "id", "url", "canonical_url", "source", "kind", "status", "title", "account", "author", "doc_number",
-    "published_at", "fetched_at", "first_seen", "last_seen", "version_count", "version_id", "origin",
-    "origin_url", "repost_from", "content_hash", "lead", "body",
-)
+#: Written first in CSV so that Excel reads the file as UTF-8 (without it, Chinese is garbled).
+BOM = "\ufeff"
 
 
 def write_json_array(rows: Iterable[dict[str, Any]]) -> None:
@@ -34,12 +30,30 @@ def write_json_array(rows: Iterable[dict[str, Any]]) -> None:
 
 
 def write_csv(fields: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> None:
-    """Print CSV with a header row; missing keys are empty, lists become JSON."""
+    """Print CSV (UTF-8 with a BOM, for Excel) with a header row; missing keys are empty, lists become JSON."""
+    sys.stdout.write(BOM)
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(fields)
     for row in rows:
         writer.writerow([_cell(row.get(name)) for name in fields])
     sys.stdout.flush()
+
+
+def write_binary(data: bytes, output: str | None, what: str) -> None:
+    """Write a file's bytes to ``output``, or to standard output when it is not a terminal."""
+    from pathlib import Path
+
+    if output:
+        try:
+            Path(output).write_bytes(data)
+        except OSError as exc:
+            raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
+        return
+    if sys.stdout.isatty():
+        raise click.UsageError(f"{what} is a binary file: give -o FILE (or redirect standard output)")
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
 
 
 def _cell(value: Any) -> Any:

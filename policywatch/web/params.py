@@ -83,9 +83,10 @@ class SearchFilters(BaseModel):
 
 
 class DiffView(BaseModel):
-    """``changes`` shows only what differs; ``full`` the whole aligned text."""
+    """``changes`` shows only what differs; ``full`` the whole aligned text; ``download`` the 对照表 file instead."""
 
     view: Literal["changes", "full"] = "changes"
+    download: Literal["docx", "xlsx"] | None = None
 
 
 #: Largest form body accepted (the review form is a few dozen bytes).
