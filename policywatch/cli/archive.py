@@ -202,7 +202,7 @@ def show(ctx: click.Context, document_id: str, seq: int | None, fmt: str) -> Non
         document["comparisons"] = archive.comparisons(version_id=(document["version"] or {}).get("id", -1))
         document["events"] = archive.events(document["id"])
         document["plan_home"] = _plan_home(archive, document["id"])
-    print_document(document, fmt, display_timezone(ctx))
+    print_document(document, fmt, display_timezone(ctx) if fmt != "json" else "UTC")
 
 
 def _plan_home(archive: Archive, document_id: int) -> dict[str, Any] | None:
@@ -223,7 +223,7 @@ def history(ctx: click.Context, url_or_id: str, fmt: str) -> None:
             raise CliError(f"no document {url_or_id} in the archive")
         versions = archive.history(document["id"])
         events = archive.events(document["id"])
-    print_history(document, versions, events, fmt, display_timezone(ctx))
+    print_history(document, versions, events, fmt, display_timezone(ctx) if fmt != "json" else "UTC")
 
 
 @click.command()
