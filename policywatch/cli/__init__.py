@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("archive", "Export documents as JSON, CSV (Excel-ready) or XLSX."),
     "crawl": ("crawl", "Crawl the configured columns, feeds and pages."),
     "add": ("crawl", "Add saved pages, exports or URLs to the archive by hand."),
+    "sources": ("sources", "Crawl health per source: last run, errors, next due, FAILING."),
     "run": ("run", "Crawl each source on its interval and deliver alerts."),
     "alerts": ("alerts", "List, deliver and preview alerts; test a channel."),
     "serve": ("serve", "Serve the review page: inbox, diffs, search, JSON API."),
