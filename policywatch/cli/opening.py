@@ -9,7 +9,7 @@ not exist and say so once on stderr; an existing file must already be SQLite.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -68,29 +68,25 @@ def _open(path: str, *, create: bool) -> Archive:
 
 
 @contextmanager
-def reading(ctx: click.Context) -> Iterator[Archive]:
+def _opened(path: str) -> Iterator[Archive]:
+    """The existing archive at ``path``, closed afterwards; its errors become one-line CliErrors."""
+    from store.errors import ArchiveError
+
+    archive = _open(path, create=False)
+    try:
+        yield archive
+    except ArchiveError as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        archive.close()
+
+
+def reading(ctx: click.Context) -> AbstractContextManager[Archive]:
     """The existing archive named by --db (never created), closed afterwards."""
-    from store.errors import ArchiveError
-
-    archive = _open(db_path(ctx), create=False)
-    try:
-        yield archive
-    except ArchiveError as exc:
-        raise CliError(str(exc)) from None
-    finally:
-        archive.close()
+    return _opened(db_path(ctx))
 
 
-@contextmanager
-def writing(ctx: click.Context) -> Iterator[Archive]:
+def writing(ctx: click.Context) -> AbstractContextManager[Archive]:
     """The archive named by --db, created (and said so) when the file does not exist yet."""
-    from store.errors import ArchiveError
-
     prepare_archive(db_path(ctx))
-    archive = _open(db_path(ctx), create=False)
-    try:
-        yield archive
-    except ArchiveError as exc:
-        raise CliError(str(exc)) from None
-    finally:
-        archive.close()
+    return _opened(db_path(ctx))
