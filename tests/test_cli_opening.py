@@ -104,6 +104,12 @@ def test_bad_filters_are_one_line_errors_everywhere(archive_path: Path, options:
 def test_alert_filters_are_checked_in_cli_web_and_api(archive_path: Path) -> None:
     code, _, err = run(archive_path, "alerts", "list", "--plan", "nosuch")
     assert code == 2 and "unknown plan 'nosuch'" in err
+    code, _, err = run(archive_path, "alerts", "list", "--priority", "urgent")
+    assert code == 2 and "unknown priority 'urgent' (expected one of low, normal, high)" in err
+    code, _, err = run(archive_path, "alerts", "list", "--kind", "nosuch")
+    assert code == 2 and "unknown alert kind 'nosuch'" in err
+    code, _, err = run(archive_path, "search", "算力", "--status", "gone")
+    assert code == 2 and "unknown status 'gone' (expected one of ok, deleted" in err
     with TestClient(create_app(archive_path)) as client:
         for params, message in (({"plan": "nosuch"}, "unknown plan 'nosuch'"),
                                 ({"priority": "urgent"}, "unknown priority 'urgent'"),

@@ -14,8 +14,7 @@ from policywatch.cli.common import CliError, config_path
 from policywatch.cli.opening import reading
 from policywatch.clock import shown
 from store.kinds import ALERT_KINDS
-
-PRIORITIES = ("low", "normal", "high")
+from store.model import PRIORITIES
 
 
 class PartialFailure(click.ClickException):
@@ -35,10 +34,10 @@ def alerts_group() -> None:
 
 @alerts_group.command("list")
 @click.option("--state", type=click.Choice(["unread", "reviewed"]), help="Only unread or reviewed alerts.")
-@click.option("--priority", type=click.Choice(PRIORITIES), help="Only this priority.")
+@click.option("--priority", metavar="|".join(PRIORITIES), help="Only this priority.")
 @click.option("--plan", help="Only alerts on this tracked plan (name or id).")
 @click.option("--source", help="Only alerts from this source.")
-@click.option("--kind", type=click.Choice(ALERT_KINDS), help="Only alerts of this kind (revised, status, …).")
+@click.option("--kind", metavar="KIND", help=f"Only alerts of this kind ({', '.join(ALERT_KINDS)}).")
 @click.option("--pending", is_flag=True, help="Only alerts not yet delivered on some enabled channel.")
 @click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)

@@ -24,6 +24,7 @@ from policywatch.cli.archive_output import (
 from policywatch.cli.common import CliError, display_timezone
 from policywatch.cli.opening import reading, writing
 from policywatch.clock import shown
+from store.model import STATUSES
 
 if TYPE_CHECKING:
     from store.archive import Archive
@@ -39,8 +40,7 @@ def filter_options(command: Callable) -> Callable:
         click.option("--relation", help="Only documents whose comparison with a plan gave this relation "
                                         "(identical, repost, altered_repost, revision, excerpt, interpretation…)."),
         click.option("--plan", help="Only documents compared with this tracked plan (name or id)."),
-        click.option("--status", type=click.Choice(["ok", "deleted", "blocked", "unavailable"]),
-                     help="Only documents with this status."),
+        click.option("--status", metavar="|".join(STATUSES), help="Only documents with this status."),
     ]
     for option in reversed(options):
         command = option(command)
