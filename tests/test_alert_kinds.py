@@ -115,6 +115,8 @@ def test_plans_json_lists_versions_home_and_latest_time(tmp_path: Path) -> None:
     db = tmp_path / "a.db"
     plan_file = tmp_path / "plan.md"
     plan_file.write_text("# 行动方案\n\n一、目标\n\n推动不少于50000家企业。\n", encoding="utf-8")
+    assert _cli(db, "plans", "--format", "json")[0] == 2  # no archive yet: an error, never a fake empty list
+    Archive(db).close()
     code, out = _cli(db, "plans", "--format", "json")
     assert code == 0 and json.loads(out) == []
     assert _cli(db, "track", str(plan_file), "--name", "方案")[0] == 0

@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "normalise": ("normalise", "Normalise a saved page, export, PDF or URL into a document."),
     "diff": ("diff", "Compare NEW with OLD (a tracked plan), clause by clause."),
     "track": ("archive", "Track an action plan under a name; --list lists them."),
+    "plans": ("archive", "List the tracked plans: versions, home document, latest."),
     "search": ("archive", "Search: words (AND), OR, -exclude, \"phrases\"; exact Chinese."),
     "show": ("archive", "Show a document (id or URL): metadata, comparisons, text."),
     "history": ("archive", "List every version of a document, with status changes."),
