@@ -75,8 +75,8 @@ def parse(query: str | None) -> Query:
             continue
         exclude = minus == "-" or (len(bare) > 1 and bare.startswith("-"))
         word = fold(quoted if not bare else bare[1:] if exclude else bare)
-        if not word:
-            continue
+        if not match_expression(word):
+            continue  # nothing the index can find (empty, or only control characters)
         if exclude:
             excluded.append(word)
         elif join_next:

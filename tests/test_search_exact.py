@@ -140,7 +140,7 @@ def test_any_syntax_query_matches_brute_force(corpus, query):
     "人工智能 算力", "算力 数据", "算力 OR 天气", "工业 -转载", "工业 -\"数据要素\"", '"50000 家"', '"ai 路由器"',
     '"AI 路由器"', "算力 OR 数据 工业", "-数据 算力", "OR 算力", "算力 OR", "5G-A", "工业互联网 -5G -TSN",
     '"不少于 50000"', "＂算力 网络＂", "算力 －数据", '-"ai 路由器" 5G', "数据 or 算力",
-    '"ai router"', '"router ai"', 'edge -"ai router"', 'edge -"router edge"', '"edge ai" OR 天气', "ai router",
+    '"ai router"', '"router ai"', 'edge -"ai router"', "\x00", "\x1b", "算力 \x00", "算力 -\x1b", '"\x00"', 'edge -"router edge"', '"edge ai" OR 天气', "ai router",
 ])
 def test_syntax_queries_match_brute_force(corpus, query):
     check(corpus, query)
