@@ -71,11 +71,15 @@ def test_writing_commands_create_the_archive_and_say_so_once(tmp_path: Path) -> 
 
 
 def test_writing_commands_refuse_a_file_that_is_not_sqlite(tmp_path: Path) -> None:
-    db = tmp_path / "empty.txt"
-    db.write_bytes(b"")
+    db = tmp_path / "notes.txt"
+    db.write_bytes(b"my notes\n")
     code, _, err = run(db, "track", str(SEED), "--name", "方案")
     assert code == 2 and f"no archive at {db}" in err
-    assert db.read_bytes() == b""
+    assert db.read_bytes() == b"my notes\n"
+    empty = tmp_path / "new.db"
+    empty.write_bytes(b"")  # e.g. touched, or opened by a reader a moment before: nothing to lose
+    code, _, err = run(empty, "track", str(SEED), "--name", "方案")
+    assert code == 0 and "created a new archive at" in err
 
 
 BAD_FILTERS = [

@@ -4,7 +4,7 @@ A read command (search, show, export, alerts list, sources…) on a missing file
 empty file or a file that is not SQLite exits 2 with one line, instead of creating
 an empty archive and printing "0 of 0 documents" as if that were the answer.
 Writing commands (crawl, track, add, run) create the archive when the file does
-not exist and say so once on stderr; an existing file must already be SQLite.
+not exist or is empty and say so once on stderr; a file with other content is refused.
 """
 from __future__ import annotations
 
@@ -46,8 +46,10 @@ def require_archive(path: str) -> None:
 
 
 def prepare_archive(path: str) -> None:
-    """For writing commands: create a missing archive (said once on stderr); refuse a non-SQLite file."""
-    if Path(path).exists():
+    """For writing commands: create a missing (or empty, 0-byte) archive, said once on stderr;
+    refuse a file that holds anything but SQLite — nothing stored is ever converted."""
+    file = Path(path)
+    if file.exists() and not (file.is_file() and file.stat().st_size == 0):
         require_archive(path)
         return
     _open(path, create=True).close()
