@@ -50,12 +50,14 @@ class SourceRecords:
         return source in self._resume
 
     def close(self, runlog: RunLog) -> None:
-        """Finish every run with its counts and errors and keep the validators for next time."""
+        """Finish every run with its counts and errors (alerting a source that starts or stops failing)
+        and keep the validators for next time."""
         for source in self.sources:
             self._upsert(source)
             if source.name in self.run_ids:
                 self.archive.finish_run(self.run_ids.pop(source.name), runlog.counts(source.name),
                                         runlog.errors(source.name))
+                self.archive.record_source_health(source.name)
 
     def validators(self, source: str, url: str) -> dict[str, str]:
         """ETag / Last-Modified stored for a list or feed URL of ``source`` (in known_document's shape)."""

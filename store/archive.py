@@ -10,11 +10,15 @@ the CLI read and search. The methods live in small mixins by job:
 - :mod:`store.runs`      sources, crawl runs, stats
 - :mod:`store.search`    exact Chinese full-text search
 - :mod:`store.maintenance` check, reindex (and ``backup`` of the file)
+- :mod:`store.assessments` per version: compared plans, relations, figures, alert priority
+- :mod:`store.health`    crawl health per source and its source_failing / source_recovered alerts
 """
 from __future__ import annotations
 
+from store.assessments import AssessmentsMixin
 from store.documents import DocumentsMixin, SaveResult
 from store.errors import ArchiveError, SearchError
+from store.health import HealthMixin
 from store.maintenance import CheckReport, MaintenanceMixin
 from store.outbox import OutboxMixin
 from store.plans import PlanResult, PlansMixin
@@ -24,7 +28,8 @@ from store.search import SearchMixin, SearchPage
 __all__ = ["Archive", "ArchiveError", "CheckReport", "PlanResult", "SaveResult", "SearchError", "SearchPage"]
 
 
-class Archive(DocumentsMixin, PlansMixin, OutboxMixin, RunsMixin, SearchMixin, MaintenanceMixin):
+class Archive(DocumentsMixin, PlansMixin, OutboxMixin, RunsMixin, SearchMixin, MaintenanceMixin, AssessmentsMixin,
+              HealthMixin):
     """A policywatch archive in one SQLite file (WAL, foreign keys, migrations on open).
 
     ``Archive(path, timeout=30.0)`` opens or creates the file; use it as a context

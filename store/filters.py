@@ -13,7 +13,7 @@ from typing import Any
 
 from store.base import row_id
 from store.errors import SearchError
-from store.model import STATUSES
+from store.model import PRIORITIES, RELATIONS, STATUSES
 from store.searchindex import date_cover, token
 
 _DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
@@ -51,16 +51,25 @@ class Filters:
     status: str | None = None
 
     def __post_init__(self) -> None:
-        if self.status is not None and self.status not in STATUSES:
-            raise SearchError(f"unknown status {self.status!r} (expected one of {', '.join(STATUSES)})")
+        check_choice("status", self.status, STATUSES)
+        check_choice("relation", self.relation, RELATIONS)
         self.dates()
 
     def dates(self) -> tuple[date | None, date | None]:
-        """The since/until bounds as dates (validated)."""
-        return bound(self.since, "since", end=False), bound(self.until, "until", end=True)
+        """The since/until bounds as dates (validated, since not after until)."""
+        since, until = bound(self.since, "since", end=False), bound(self.until, "until", end=True)
+        if since and until and since > until:
+            raise SearchError(f"--since {self.since} is after --until {self.until}: nothing can match")
+        return since, until
+
+    def check(self, conn: sqlite3.Connection) -> None:
+        """Refuse a plan or source the archive does not know (a typo must not look like "no results")."""
+        check_plan(conn, self.plan)
+        check_source(conn, self.source)
 
     def terms(self, conn: sqlite3.Connection) -> list[str] | None:
         """FTS5 terms on the ``facets`` column, ANDed with the query; None if nothing can match."""
+        self.check(conn)
         terms = [f'facets : "{token(kind, value)}"' for kind, value in
                  (("s", self.source), ("a", self.account), ("t", self.status)) if value is not None]
         if self.relation is not None or self.plan is not None:
@@ -108,6 +117,41 @@ class Filters:
                 params += [str(self.plan), -1 if row_id(self.plan) is None else row_id(self.plan)]
             where.append(clause + ")")
         return " AND ".join(where), params
+
+
+def check_choice(name: str, value: str | None, allowed: tuple[str, ...]) -> None:
+    """A SearchError naming the allowed values when ``value`` is not one of them (None passes)."""
+    if value is not None and value not in allowed:
+        raise SearchError(f"unknown {name} {value!r} (expected one of {', '.join(allowed)})")
+
+
+def check_priority(value: str | None) -> None:
+    """Refuse an unknown alert priority."""
+    check_choice("priority", value, PRIORITIES)
+
+
+def check_plan(conn: sqlite3.Connection, plan: str | int | None) -> None:
+    """Refuse a plan name or id that is not tracked in the archive."""
+    if plan is None:
+        return
+    number = row_id(plan)
+    found = conn.execute("SELECT 1 FROM plans WHERE name = ? OR id = ? LIMIT 1",
+                         (str(plan), -1 if number is None else number)).fetchone()
+    if found is None:
+        raise SearchError(f"unknown plan {str(plan)!r} (policywatch track --list shows the tracked plans)")
+
+
+def check_source(conn: sqlite3.Connection, source: str | None) -> None:
+    """Refuse a source name that neither sources.toml recorded nor any document carries."""
+    if source is None:
+        return
+    found = conn.execute("SELECT 1 FROM sources WHERE name = ? UNION ALL SELECT 1 FROM documents WHERE source = ?"
+                         " LIMIT 1", (source, source)).fetchone()
+    if found is None:
+        names = [row[0] for row in conn.execute(
+            "SELECT name FROM sources UNION SELECT source FROM documents WHERE source IS NOT NULL ORDER BY 1 LIMIT 12")]
+        known = f" (known: {', '.join(names)})" if names else " (the archive has no sources yet)"
+        raise SearchError(f"unknown source {source!r}{known}")
 
 
 def _cover(conn: sqlite3.Connection, since: date | None, until: date | None) -> list[str]:

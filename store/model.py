@@ -11,6 +11,13 @@ from typing import Any
 #: Status values a fetched page can have. Only ``ok`` documents carry a body.
 STATUSES = ("ok", "deleted", "blocked", "unavailable")
 
+#: Relations a comparison can give (the same words as ``diffing.model.RELATIONS``; store imports no diffing).
+RELATIONS = ("identical", "repost", "altered_repost", "revision", "excerpt", "interpretation", "implementation",
+             "unrelated")
+
+#: Alert priorities, lowest first.
+PRIORITIES = ("low", "normal", "high")
+
 #: Keys of ``policywatch normalise --format json`` (issue 2 contract), in order.
 JSON_KEYS = (
     "kind", "status", "url", "canonical_url", "title", "account", "author",

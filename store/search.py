@@ -1,11 +1,12 @@
 """Exact Chinese full-text search over the current text of every document.
 
-The index (see :mod:`store.textindex`) turns any query into an FTS5 phrase of
-character bigrams, so 算力, 数据, 工业互联网, 不少于50000家 and 5G are found
-exactly as ``query in fold(text)`` would find them, in the title or the lead+body.
-Queries containing spaces or punctuation are matched run by run and every
-candidate is verified against the folded text. FTS5 syntax in a query (quotes,
-NEAR, AND, *, parentheses) is never passed through: it is just text to find.
+A query is parsed by :mod:`store.querysyntax` (space = AND, ``OR``, ``-word``,
+``"quoted phrase"``); the index (see :mod:`store.textindex`) turns each word into
+an FTS5 phrase of character bigrams, so 算力, 数据, 工业互联网, 不少于50000家 and 5G
+are found exactly as ``word in fold(text)`` would find them, in the title or the
+lead+body. A quoted phrase with spaces between Latin words is matched run by run
+and every candidate is verified against the folded text. FTS5 syntax in a query
+(NEAR, AND, *, parentheses, column filters) is never passed through: it is just text to find.
 
 Ranking is bm25 with the title weighted 5x the body. A query matching more
 than :data:`RANK_WINDOW` documents ranks the newest that many by bm25 and lists
@@ -27,8 +28,9 @@ from store.base import ArchiveBase
 from store.documents import version_text
 from store.errors import SearchError
 from store.filters import Filters
+from store.querysyntax import Query, parse
 from store.searchindex import SEARCH_TABLE
-from store.textindex import fold, folded_with_offsets, match_expression, needs_verification
+from store.textindex import fold, folded_with_offsets
 
 MARK_START, MARK_END = "[[", "]]"
 _BEFORE, _WIDTH = 30, 110
@@ -58,13 +60,10 @@ class SearchPage:
     estimated: bool = False
 
 
-def _parse(query: str | None) -> tuple[str, str]:
-    """(folded query, FTS5 expression), or a SearchError for a query with nothing to find."""
-    folded = fold(query or "")
-    expression = match_expression(folded)
-    if not expression:
-        raise SearchError("a search needs at least one character besides spaces")
-    return folded, expression
+def _parse(query: str | None) -> tuple[Query, str]:
+    """(parsed query, FTS5 expression of its words), or a SearchError for a query with nothing to find."""
+    parsed = parse(query)
+    return parsed, parsed.expression()
 
 
 class SearchMixin(ArchiveBase):
@@ -75,22 +74,23 @@ class SearchMixin(ArchiveBase):
                plan: str | int | None = None, status: str | None = None, limit: int = 20,
                offset: int = 0) -> SearchPage:
         """Documents whose current title or text contains ``query``, best first (see module doc)."""
-        folded, text_expression = _parse(query)
+        parsed, text_expression = _parse(query)
         if limit < 0 or offset < 0:
             raise SearchError("limit and offset cannot be negative")
         expression = self._expression(text_expression, Filters(source, account, since, until, relation, plan, status))
         if expression is None:
             return SearchPage([], 0)
         filtered = any(value is not None for value in (source, account, since, until, relation, plan, status))
-        newest = None if filtered else self._newest_with_char(folded, expression, limit, offset)
+        single = parsed.words[0] if len(parsed.words) == 1 and not parsed.excluded else ""
+        newest = None if filtered or not single else self._newest_with_char(single, expression, limit, offset)
         if newest is not None:
             page, total, estimated = newest
-        elif needs_verification(folded):
-            ranked = rank_order(self._verified(folded, expression))
+        elif parsed.needs_verification():
+            ranked = rank_order(self._verified(parsed, expression))
             page, total = ranked[offset:offset + limit], len(ranked)
         else:
             page, total = self._exact_page(expression, limit, offset)
-        return SearchPage([self._hit(document_id, score, folded, query) for document_id, score in page], total,
+        return SearchPage([self._hit(document_id, score, parsed, query) for document_id, score in page], total,
                           estimated=newest is not None and estimated)
 
     def _expression(self, text_expression: str, filters: Filters) -> str | None:
@@ -105,16 +105,22 @@ class SearchMixin(ArchiveBase):
         """Every document (current version's fields) matching the filters and optional query.
 
         Streams in id order, ``batch`` rows at a time, so exporting 100,000 documents
-        stays in constant memory. Same filters as :meth:`search`.
+        stays in constant memory. Same filters as :meth:`search`, checked before the
+        first row (a bad filter is an error, never a half-written export).
         """
         chosen = Filters(**filters)
+        with self._lock:
+            chosen.check(self._conn)
         conditions, params = chosen.sql()
         if query is not None and query.strip():
-            folded, text_expression = _parse(query)
+            parsed, text_expression = _parse(query)
             expression = self._expression(text_expression, chosen)
-            ids = sorted(doc_id for doc_id, _ in self._verified(folded, expression)) if expression else []
+            ids = sorted(doc_id for doc_id, _ in self._verified(parsed, expression)) if expression else []
             conditions = " AND ".join(filter(None, [conditions, f"d.id IN ({', '.join(map(str, ids)) or 'NULL'})"]))
-        where = f"AND {conditions}" if conditions else ""
+        return self._document_rows(f"AND {conditions}" if conditions else "", params, batch)
+
+    def _document_rows(self, where: str, params: list[Any], batch: int) -> Iterator[dict[str, Any]]:
+        """The rows of :meth:`documents`, ``batch`` at a time in id order."""
         last = 0
         while True:
             rows = self.rows(
@@ -128,9 +134,14 @@ class SearchMixin(ArchiveBase):
                 return
             last = rows[-1]["id"]
 
-    def search_sql(self, query: str) -> tuple[str, str]:
-        """The SQL and MATCH expression for ``query`` (to paste into sqlite-utils or Datasette)."""
-        expression = f"{{title body}} : ({_parse(query)[1]})"
+    def search_sql(self, query: str, **filters: Any) -> tuple[str, str]:
+        """The SQL and MATCH expression for ``query`` and filters (to paste into sqlite-utils or Datasette).
+
+        The expression is what :meth:`search` runs; for a quoted phrase with spaces
+        between Latin words its hits are candidates that :meth:`search` verifies.
+        """
+        parsed, text_expression = _parse(query)
+        expression = self._expression(text_expression, Filters(**filters)) or "\"nothing matches\""
         sql = (f"select d.id, v.title, d.url from {SEARCH_TABLE} f join documents d on d.id = f.rowid"
                f" join versions v on v.id = d.latest_version_id where {SEARCH_TABLE} match :q order by rank limit 20")
         return sql, expression
@@ -213,16 +224,16 @@ class SearchMixin(ArchiveBase):
         """Number of documents matching an exact expression."""
         return int(self.scalar(f"SELECT count(*) FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH ?", (expression,)))
 
-    def _verified(self, folded: str, expression: str) -> list[tuple[int, float]]:
-        """All candidates, newest first, kept only where the folded text really contains ``folded``."""
+    def _verified(self, parsed: Query, expression: str) -> list[tuple[int, float]]:
+        """All candidates, newest first, kept only where the folded texts really match the query."""
         candidates = self._scored("ORDER BY rowid DESC", expression)
-        if not needs_verification(folded):
+        if not parsed.needs_verification():
             return candidates
         kept: list[tuple[int, float]] = []
         for start in range(0, len(candidates), _VERIFY_BATCH):
             batch = candidates[start:start + _VERIFY_BATCH]
             texts = self._texts([document_id for document_id, _ in batch])
-            kept += [hit for hit in batch if any(folded in fold(text) for text in texts[hit[0]])]
+            kept += [hit for hit in batch if parsed.matches(tuple(fold(text) for text in texts[hit[0]]))]
         return kept
 
     def _texts(self, document_ids: list[int]) -> dict[int, tuple[str, str]]:
@@ -232,7 +243,7 @@ class SearchMixin(ArchiveBase):
             f"SELECT d.id, v.title, v.lead, v.body FROM documents d JOIN versions v ON v.id = d.latest_version_id"
             f" WHERE d.id IN ({marks})", document_ids)}
 
-    def _hit(self, document_id: int, score: float, folded: str, query: str) -> dict[str, Any]:
+    def _hit(self, document_id: int, score: float, parsed: Query, query: str) -> dict[str, Any]:
         """The result dict for one matching document (its current text)."""
         row = self.row(
             "SELECT d.id, v.title, d.url, v.account, v.published_at, d.source, d.status, v.id AS version_id,"
@@ -240,7 +251,9 @@ class SearchMixin(ArchiveBase):
             (document_id,))
         assert row is not None
         text = version_text(row)
-        parts = snippet_parts(text, folded, query) or snippet_parts(row["title"] or "", folded, query)
+        words = parsed.words
+        typed = query if len(words) == 1 and not parsed.excluded else ""
+        parts = snippet_parts(text, words, typed) or snippet_parts(row["title"] or "", words, typed)
         del row["lead"], row["body"]
         row["snippet"] = "".join(f"{MARK_START}{t}{MARK_END}" if hit else t for t, hit in parts)
         row["snippet_parts"] = [[t, hit] for t, hit in parts]
@@ -265,19 +278,19 @@ def rank_order(hits: list[tuple[int, float]]) -> list[tuple[int, float]]:
     return ranked + hits[RANK_WINDOW:]
 
 
-def snippet_parts(text: str, folded_query: str, query: str = "") -> list[tuple[str, bool]]:
-    """A short window of ``text`` around the first match, as (text, is_match) pieces.
+def snippet_parts(text: str, words: list[str], query: str = "") -> list[tuple[str, bool]]:
+    """A short window of ``text`` around the first match, as (text, is_match) pieces; every word is marked.
 
-    The query as typed is looked for first (cheap, and the usual case); only when
-    the text differs in width, case or spacing is it folded character by
-    character. Empty when the text does not contain the query.
+    ``words`` are folded. A one-word query as typed is looked for first (cheap, and
+    the usual case); only when the text differs in width, case or spacing is it
+    folded character by character. Empty when the text contains none of the words.
     """
     lowered, needle = text.lower(), query.strip().lower()
     if needle and len(lowered) == len(text) and needle in lowered:
-        spans, offsets = _match_spans(lowered, needle), range(len(text))
+        spans, offsets = _match_spans(lowered, [needle]), range(len(text))
     else:
         folded, offsets = folded_with_offsets(text)
-        spans = _match_spans(folded, folded_query)
+        spans = _match_spans(folded, words)
     if not spans:
         return []
     start = max(0, offsets[spans[0][0]] - _BEFORE)
@@ -296,16 +309,23 @@ def snippet_parts(text: str, folded_query: str, query: str = "") -> list[tuple[s
     return [piece for piece in pieces if piece[0]]
 
 
-def _match_spans(folded: str, folded_query: str) -> list[tuple[int, int]]:
-    """Non-overlapping (start, end) of the query in folded text; falls back to its runs."""
-    for needle in [folded_query, *folded_query.split()]:
-        spans, at = [], folded.find(needle)
-        while at >= 0 and needle:
-            spans.append((at, at + len(needle)))
-            at = folded.find(needle, at + len(needle))
-        if spans:
-            return spans
-    return []
+def _match_spans(folded: str, words: list[str]) -> list[tuple[int, int]]:
+    """Non-overlapping (start, end) of every word in folded text, in order (of two overlapping spans the earlier one is kept).
+
+    A word with spaces that is not found as a whole falls back to its runs.
+    """
+    spans: list[tuple[int, int]] = []
+    for word in words:
+        for needle in [word, *(word.split() if word not in folded else [])]:
+            at = folded.find(needle)
+            while at >= 0 and needle:
+                spans.append((at, at + len(needle)))
+                at = folded.find(needle, at + len(needle))
+    kept: list[tuple[int, int]] = []
+    for begin, end in sorted(spans):
+        if not kept or begin >= kept[-1][1]:
+            kept.append((begin, end))
+    return kept
 
 
 def _flat(text: str) -> str:

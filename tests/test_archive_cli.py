@@ -84,7 +84,7 @@ def test_search_sql_runs_in_plain_sqlite(db):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["search", "  "], "at least one character"),
+    (["search", "  "], "at least one word"),
     (["search", "算力", "--since", "last week"], "date like"),
     (["show", "999"], "no document 999"),
     (["history", "https://nowhere.example/x"], "no document"),
@@ -148,5 +148,5 @@ def test_entry_point_uses_policywatch_db_env(db, tmp_path):
     bad.write_text("not sqlite " * 100)
     done = subprocess.run([sys.executable, "-m", "policywatch", "--db", str(bad), "search", "x"],
                           cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
-    assert done.returncode == 2 and "not a usable policywatch archive" in done.stderr
+    assert done.returncode == 2 and f"no archive at {bad} (the file is not an SQLite database)" in done.stderr
     assert "Traceback" not in done.stderr and bad.read_text().startswith("not sqlite")

@@ -1,10 +1,12 @@
 """Chinese full-text search is exact: the same documents as a brute-force scan.
 
 The corpus is generated from the real seed plan (benchmarks/store_corpus.py) plus
-hand-written documents with the formatting traps of real pages. The oracle is
-``fold(query) in fold(title) or fold(query) in fold(lead + body)`` over every
-document's current version; hypothesis draws queries of 1 to 12 characters from
-the corpus itself (so most have hits) and from a small alphabet (so some do not).
+hand-written documents with the formatting traps of real pages. The oracle scans
+every document's current version: a word matches when ``fold(word) in fold(title)``
+or ``fold(word) in fold(lead + body)``, and the query's syntax (space = AND, OR,
+-excluded, "quoted phrase") combines the words; hypothesis draws words of 1 to 12
+characters from the corpus itself (so most have hits) and from a small alphabet (so
+some do not), and joins them with the syntax.
 """
 from __future__ import annotations
 
@@ -16,7 +18,8 @@ from benchmarks.store_corpus import documents
 from store.archive import Archive, SearchError
 from store.documents import version_text
 from store.model import Document
-from store.textindex import fold, match_expression
+from store.querysyntax import parse
+from store.textindex import fold
 
 TRAPS = [
     Document(kind="miit", url="https://www.miit.gov.cn/a1", title="关于 5G 工业互联网的通知", account="工信部",
@@ -25,6 +28,8 @@ TRAPS = [
              lead="编者按：原文如下。", body="(一)推动不少于 50000 家企业实施改造，5G-A 与 TSN。", content_hash="t2"),
     Document(kind="wechat", url="https://mp.weixin.qq.com/s/t3", title="无关文章", account="新华社",
              body="今天天气很好，ＡＩ编程\u200b助手；算\n力不足。", content_hash="t3"),
+    Document(kind="miit", url="https://www.miit.gov.cn/t4", title="Edge AI Router 试点", account="工信部",
+             body="支持 edge AI router 与 5G RedCap 模组；router AI edge 不算。", content_hash="t4"),
 ]
 EXTRA = [Document(kind="wechat", url=f"https://mp.weixin.qq.com/s/g{n}", title=d.title, account=d.account,
                   source=d.source, published_at=d.published_at, body=d.body, content_hash=d.content_hash)
@@ -48,8 +53,8 @@ def corpus(tmp_path_factory):
 
 
 def brute_force(texts: dict[int, tuple[str, str]], query: str) -> set[int]:
-    needle = fold(query)
-    return {doc_id for doc_id, (title, text) in texts.items() if needle in title or needle in text}
+    parsed = parse(query)
+    return {doc_id for doc_id, folded in texts.items() if parsed.matches(folded)}
 
 
 def found(archive: Archive, query: str, **filters) -> set[int]:
@@ -61,7 +66,9 @@ def found(archive: Archive, query: str, **filters) -> set[int]:
 
 def check(corpus, query: str) -> None:
     archive, texts = corpus
-    if not match_expression(fold(query)):
+    try:
+        parse(query)
+    except SearchError:
         with pytest.raises(SearchError):
             archive.search(query)
         return
@@ -106,6 +113,60 @@ def corpus_queries(draw):
 @given(query=st.one_of(corpus_queries(), st.text(alphabet="工业数据算力网络互联5Gg０（）(), 。家", min_size=1, max_size=6)))
 def test_any_query_matches_brute_force(corpus, query):
     check(corpus, query)
+
+
+@st.composite
+def syntax_queries(draw):
+    """Two to four words from the corpus or a small alphabet, quoted or not, joined by space/OR/-."""
+    words = draw(st.lists(st.one_of(corpus_queries(), st.text(alphabet="工业数据算力网络5Gg家 ", min_size=1,
+                                                                         max_size=4)), min_size=2, max_size=4))
+    parts = []
+    for word in words:
+        word = word.replace('"', "")
+        quoted = draw(st.booleans())
+        text = f'"{word}"' if quoted else word
+        parts.append(draw(st.sampled_from(["", "-"])) + text)
+        parts.append(draw(st.sampled_from([" ", " ", " OR "])))
+    return "".join(parts[:-1])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(query=syntax_queries())
+def test_any_syntax_query_matches_brute_force(corpus, query):
+    check(corpus, query)
+
+
+@pytest.mark.parametrize("query", [
+    "人工智能 算力", "算力 数据", "算力 OR 天气", "工业 -转载", "工业 -\"数据要素\"", '"50000 家"', '"ai 路由器"',
+    '"AI 路由器"', "算力 OR 数据 工业", "-数据 算力", "OR 算力", "算力 OR", "5G-A", "工业互联网 -5G -TSN",
+    '"不少于 50000"', "＂算力 网络＂", "算力 －数据", '-"ai 路由器" 5G', "数据 or 算力",
+    '"ai router"', '"router ai"', 'edge -"ai router"', "\x00", "\x1b", "算力 \x00", "算力 -\x1b", '"\x00"', 'edge -"router edge"', '"edge ai" OR 天气', "ai router",
+])
+def test_syntax_queries_match_brute_force(corpus, query):
+    check(corpus, query)
+
+
+def test_the_syntax_means_what_it_says(corpus):
+    archive, texts = corpus
+    trap = {d.url[-2:]: archive.find_document(d.url)["id"] for d in TRAPS}
+    both = found(archive, "工业互联网 人工智能")
+    assert both and all("工业互联网" in "".join(texts[i]) and "人工智能" in "".join(texts[i]) for i in both)
+    assert found(archive, "天气 OR 下雨") == found(archive, "天气") | found(archive, "下雨")
+    assert trap["t2"] not in found(archive, "不少于50000家 -转载") and trap["t2"] in found(archive, "不少于50000家")
+    assert trap["a1"] in found(archive, '"ai 路由器"') and trap["t3"] not in found(archive, '"ai 路由器"')
+    assert found(archive, 'router -"edge ai router"') == set() and trap["t4"] in found(archive, '"ai router"')
+    assert trap["t4"] in found(archive, 'router -"edge router"')
+    assert parse('a OR b c -d "e f"').groups == (("a", "b"), ("c",), ("e f",))
+    assert parse('a OR b c -d "e f"').excluded == ("d",)
+    assert parse("5G-A -").groups == (("5g-a",), ("-",))
+    with pytest.raises(SearchError, match="besides spaces and -exclusions"):
+        archive.search("-算力")
+
+
+def test_snippets_mark_every_word(corpus):
+    archive, _ = corpus
+    hit = next(h for h in archive.search("算力 数据", limit=50).hits if "算力" in h["snippet"] and "数据" in h["snippet"])
+    assert "[[算力]]" in hit["snippet"] and "[[数据]]" in hit["snippet"]
 
 
 def test_filters_combine_with_the_query(corpus):
@@ -155,4 +216,11 @@ def test_relation_and_plan_filters(tmp_path):
         archive.save_comparison(saved[1].version_id, plan.plan_version_id, {"relation": "altered_repost"})
         assert found(archive, "50000家", relation="altered_repost") == {saved[1].document_id}
         assert found(archive, "50000家", plan="融合赋能") == {saved[0].document_id, saved[1].document_id}
-        assert found(archive, "50000家", plan="其他方案") == set()
+        with pytest.raises(SearchError, match="unknown plan '其他方案'"):
+            found(archive, "50000家", plan="其他方案")
+        with pytest.raises(SearchError, match="unknown relation 'alterd'"):
+            found(archive, "50000家", relation="alterd")
+        with pytest.raises(SearchError, match="unknown source 'nosuch'"):
+            found(archive, "50000家", source="nosuch")
+        with pytest.raises(SearchError, match="is after --until"):
+            found(archive, "50000家", since="2026-05-01", until="2026-03")

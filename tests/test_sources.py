@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from crawler.sources import DEFAULT_SOURCES_PATH, Source, SourcesError, load_sources, parse_duration
+from store.archive import Archive
 from tests.support.crawl import ROOT, write_sources
 
 
@@ -119,6 +120,10 @@ def test_cli_list_shows_sources_and_crawls_nothing(tmp_path):
                                         "cron": "0 8 * * 1-5"}])
     base = [sys.executable, "-m", "policywatch", "--db", str(tmp_path / "a.db"), "crawl", "--sources", str(sources),
             "--list"]
+    missing = subprocess.run(base, capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert missing.returncode == 2 and "no archive at" in missing.stderr  # listing never creates the archive
+    assert not (tmp_path / "a.db").exists()
+    Archive(tmp_path / "a.db").close()
     text = subprocess.run(base, capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert text.returncode == 0, text.stderr
     assert "feed-a" in text.stdout and "every 30m" in text.stdout and "follow: mp.weixin.qq.com" in text.stdout

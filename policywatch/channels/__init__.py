@@ -16,4 +16,7 @@ __all__ = ["REGISTRY", "Channel", "DeliveryError", "build_channels"]
 def build_channels(config: Config, *, only: str | None = None, include_disabled: bool = False) -> list[Channel]:
     """Channel objects for the configured channels (or just the one named ``only``)."""
     chosen = [config.channel(only)] if only else [c for c in config.channels if c.enabled or include_disabled]
-    return [REGISTRY[c.kind](c, base_url=config.base_url) for c in chosen]
+    channels = [REGISTRY[c.kind](c, base_url=config.base_url) for c in chosen]
+    for channel in channels:
+        channel.timezone = config.display_timezone
+    return channels

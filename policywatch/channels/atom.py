@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from policywatch.channels.base import Channel, DeliveryError, register
+from policywatch.clock import DEFAULT_ZONE, local_iso, moment
 from policywatch.messages import RELATION_LABELS, AlertView, render_html, render_text, web_url
 from policywatch.textsafe import clean_text
 
@@ -25,13 +26,14 @@ ET.register_namespace("", ATOM_NS)
 log = logging.getLogger(__name__)
 
 
-def render_atom(alerts: list[dict[str, Any]], *, base_url: str) -> str:
-    """A complete Atom feed (newest first) of archive alert dicts; all text escaped."""
+def render_atom(alerts: list[dict[str, Any]], *, base_url: str, timezone: str = DEFAULT_ZONE) -> str:
+    """A complete Atom feed (newest first) of archive alert dicts; all text escaped; times in ``timezone``."""
     views = [AlertView.from_record(a, base_url=base_url) for a in alerts]
-    return _serialise(_feed(base_url, (_entry(v, base_url) for v in views)))
+    return _serialise(_feed(base_url, (_entry(v, base_url, timezone) for v in views), timezone=timezone))
 
 
-def _feed(base_url: str, entries: Iterable[ET.Element], title: str = "policywatch alerts") -> ET.Element:
+def _feed(base_url: str, entries: Iterable[ET.Element], title: str = "policywatch alerts", *,
+          timezone: str = DEFAULT_ZONE) -> ET.Element:
     base = base_url.rstrip("/")
     feed = ET.Element(_A + "feed")
     ET.SubElement(feed, _A + "id").text = f"{base}/alerts"
@@ -40,18 +42,19 @@ def _feed(base_url: str, entries: Iterable[ET.Element], title: str = "policywatc
     ET.SubElement(feed, _A + "link", rel="alternate", type="text/html", href=f"{base}/alerts")
     ET.SubElement(feed, _A + "generator").text = "policywatch"
     items = list(entries)
-    newest = max((e.findtext(_A + "updated") or "" for e in items), default="") or _now()
+    stamps = [e.findtext(_A + "updated") for e in items]
+    newest = max((s for s in stamps if moment(s)), key=moment, default=None) or _rfc3339(None, timezone)
     ET.SubElement(feed, _A + "updated").text = newest
     feed.extend(items)
     return feed
 
 
-def _entry(alert: AlertView, base_url: str) -> ET.Element:
+def _entry(alert: AlertView, base_url: str, timezone: str) -> ET.Element:
     entry = ET.Element(_A + "entry")
     ET.SubElement(entry, _A + "id").text = alert.review_url
     ET.SubElement(entry, _A + "title").text = f"[{alert.priority.upper()}] {alert.title}"
-    ET.SubElement(entry, _A + "updated").text = _rfc3339(alert.created_at)
-    ET.SubElement(entry, _A + "published").text = _rfc3339(alert.created_at)
+    ET.SubElement(entry, _A + "updated").text = _rfc3339(alert.created_at, timezone)
+    ET.SubElement(entry, _A + "published").text = _rfc3339(alert.created_at, timezone)
     author = ET.SubElement(entry, _A + "author")
     ET.SubElement(author, _A + "name").text = alert.account or alert.source or "policywatch"
     ET.SubElement(entry, _A + "link", rel="alternate", type="text/html", href=alert.review_url)
@@ -77,20 +80,9 @@ def _serialise(feed: ET.Element) -> str:
     return "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n" + ET.tostring(feed, encoding="unicode") + "\n"
 
 
-def _rfc3339(value: str | None) -> str:
-    if not value:
-        return _now()
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return _now()
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.isoformat(timespec="seconds")
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+def _rfc3339(value: str | None, timezone: str) -> str:
+    """A stored time (or now) as RFC 3339 in the display zone, its offset labelling it."""
+    return local_iso(value, timezone) or local_iso(datetime.now(UTC), timezone) or ""
 
 
 @register
@@ -110,17 +102,17 @@ class AtomChannel(Channel):
 
     def preview(self, batch: Sequence[AlertView], key: str) -> str:
         """The feed entries this batch adds."""
-        return "\n".join(_serialise(_entry(alert, self.base_url)) for alert in batch)
+        return "\n".join(_serialise(_entry(alert, self.base_url, self.timezone)) for alert in batch)
 
     def send(self, batch: Sequence[AlertView], key: str) -> None:
         """Merge the batch's entries into the feed file."""
         path = Path(self.option("path")).expanduser()
-        fresh = [_entry(alert, self.base_url) for alert in batch]
+        fresh = [_entry(alert, self.base_url, self.timezone) for alert in batch]
         ids = {e.findtext(_A + "id") for e in fresh}
         kept = [e for e in self._existing(path) if e.findtext(_A + "id") not in ids]
-        entries = sorted(fresh + kept, key=lambda e: e.findtext(_A + "updated") or "", reverse=True)
+        entries = sorted(fresh + kept, key=_updated, reverse=True)
         feed = _feed(self.base_url, entries[: self.option("entries", 100)],
-                     self.option("title", "policywatch alerts"))
+                     self.option("title", "policywatch alerts"), timezone=self.timezone)
         _write_atomically(path, _serialise(feed))
 
     def _existing(self, path: Path) -> list[ET.Element]:
@@ -147,6 +139,11 @@ def _keep_damaged(path: Path) -> None:
         os.replace(path, path.with_name(path.name + ".damaged"))
     except OSError as exc:
         raise DeliveryError(f"cannot move the damaged feed {path} aside: {exc}") from None
+
+
+def _updated(entry: ET.Element) -> datetime:
+    """An entry's update time, for sorting entries written in any zone."""
+    return moment(entry.findtext(_A + "updated")) or datetime.min.replace(tzinfo=UTC)
 
 
 def _write_atomically(path: Path, text: str) -> None:

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 
 import httpx
 
+from policywatch.clock import DEFAULT_ZONE
 from policywatch.config import ChannelConfig, ConfigError
 from policywatch.messages import AlertView
 from policywatch.redact import redact
@@ -47,6 +48,9 @@ class Channel:
     digestable: ClassVar[bool] = True
     #: The service's own rate limit in messages per minute (None: none); ``per_minute`` overrides.
     per_minute: ClassVar[int | None] = None
+
+    #: The zone shown times are in (``[display] timezone``; set by build_channels).
+    timezone: str = DEFAULT_ZONE
 
     def __init__(self, config: ChannelConfig, *, base_url: str) -> None:
         self.config = config

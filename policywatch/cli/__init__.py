@@ -1,9 +1,11 @@
-"""The ``policywatch`` command: a click group of thin wrappers over the engines.
+"""The ``policywatch`` command: a click group of thin wrappers over the engines, loaded lazily.
 
 Each area keeps its commands in its own module here (``normalise.py``, ``diff.py``,
-``archive.py``, ``crawl.py``, ``run.py``, ``alerts.py``, ``serve.py``, ``deploy.py``,
-``maintenance.py``);
-a module exposes ``COMMANDS``, the click commands it adds to the group.
+``archive.py``, …); a module exposes ``COMMANDS``, the click commands it adds.
+:data:`COMMANDS` below is the registry: one row per command — its module and its
+one-line help — so ``policywatch --help`` lists every command without importing
+any, and running a command imports only its module. To add a command, add its row
+(``tests/test_cli_startup.py`` checks the rows against the modules).
 """
 from __future__ import annotations
 
@@ -15,11 +17,55 @@ import click
 
 from policywatch.cli.terminal import guard_output
 
-_MODULES = ("normalise", "diff", "archive", "crawl", "run", "alerts", "serve", "deploy", "maintenance", "sources",
-            "implementations")
+#: command name → (module in policywatch.cli, one-line help shown by ``policywatch --help``).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "normalise": ("normalise", "Normalise a saved page, export, PDF or URL into a document."),
+    "diff": ("diff", "Compare NEW with OLD (a tracked plan), clause by clause."),
+    "track": ("archive", "Track an action plan under a name; --list lists them."),
+    "plans": ("archive", "List the tracked plans: versions, home document, latest."),
+    "search": ("archive", "Search: words (AND), OR, -exclude, \"phrases\"; exact Chinese."),
+    "show": ("archive", "Show a document (id or URL): metadata, comparisons, text."),
+    "history": ("archive", "List every version of a document, with status changes."),
+    "export": ("archive", "Export documents as JSON, CSV (Excel-ready) or XLSX."),
+    "crawl": ("crawl", "Crawl the configured columns, feeds and pages."),
+    "add": ("crawl", "Add saved pages, exports or URLs to the archive by hand."),
+    "sources": ("sources", "Crawl health per source: last run, errors, next due, FAILING."),
+    "run": ("run", "Crawl each source on its interval and deliver alerts."),
+    "alerts": ("alerts", "List, deliver and preview alerts; test a channel."),
+    "serve": ("serve", "Serve the review page: inbox, diffs, search, JSON API."),
+    "deploy": ("deploy", "Upload the Scrapy project to every scrapyd node."),
+    "node": ("deploy", "Run a crawl node (scrapyd) in a directory."),
+    "nodes": ("deploy", "Show each crawl node: reachable or not, jobs, version."),
+    "backup": ("maintenance", "Back up the archive to a file (online, consistent)."),
+    "check": ("maintenance", "Check the archive's integrity and its search index."),
+    "reindex": ("maintenance", "Rebuild the search index from the stored texts."),
+    "implementations": ("implementations", "Per tracked plan, the documents implementing it, target by target."),
+    "datasette": ("datasette", "Browse the archive in Datasette, read-only, with canned queries."),
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A click group whose commands are imported only when one of them runs (see :data:`COMMANDS`)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *self.commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands or cmd_name not in COMMANDS:
+            return self.commands.get(cmd_name)
+        module = importlib.import_module(f"policywatch.cli.{COMMANDS[cmd_name][0]}")
+        for command in module.COMMANDS:
+            self.add_command(command)
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list from the registry's help lines, without importing a module."""
+        rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx) if name in COMMANDS]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", "db_path", envvar="POLICYWATCH_DB", default="policywatch.db", show_default=True,
               help="The archive (a SQLite file). Also POLICYWATCH_DB.")
 @click.option("--config", "config_path", envvar="POLICYWATCH_CONFIG", default=None,
@@ -30,11 +76,6 @@ def group(ctx: click.Context, db_path: str, config_path: str | None, debug: bool
     """Watch Chinese industrial policy: crawl, normalise, diff against tracked plans, alert."""
     ctx.ensure_object(dict)
     ctx.obj.update(db=db_path, config=config_path, debug=debug)
-
-
-for _name in _MODULES:
-    for _command in importlib.import_module(f"policywatch.cli.{_name}").COMMANDS:
-        group.add_command(_command)
 
 
 def main() -> None:

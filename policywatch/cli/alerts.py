@@ -10,9 +10,11 @@ from typing import Any
 
 import click
 
-from policywatch.cli.common import CliError, config_path, db_path
-
-PRIORITIES = ("low", "normal", "high")
+from policywatch.cli.common import CliError, config_path
+from policywatch.cli.opening import reading
+from policywatch.clock import shown
+from store.kinds import ALERT_KINDS
+from store.model import PRIORITIES
 
 
 class PartialFailure(click.ClickException):
@@ -32,23 +34,26 @@ def alerts_group() -> None:
 
 @alerts_group.command("list")
 @click.option("--state", type=click.Choice(["unread", "reviewed"]), help="Only unread or reviewed alerts.")
-@click.option("--priority", type=click.Choice(PRIORITIES), help="Only this priority.")
+@click.option("--priority", metavar="|".join(PRIORITIES), help="Only this priority.")
 @click.option("--plan", help="Only alerts on this tracked plan (name or id).")
 @click.option("--source", help="Only alerts from this source.")
+@click.option("--kind", metavar="KIND", help=f"Only alerts of this kind ({', '.join(ALERT_KINDS)}).")
 @click.option("--pending", is_flag=True, help="Only alerts not yet delivered on some enabled channel.")
 @click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.pass_context
 def list_command(ctx: click.Context, state: str | None, priority: str | None, plan: str | None,
-                 source: str | None, pending: bool, limit: int, fmt: str) -> None:
+                 source: str | None, kind: str | None, pending: bool, limit: int, fmt: str) -> None:
     """List alerts, newest first, with their delivery state on each channel.
 
         policywatch alerts list --priority high --pending
+        policywatch alerts list --kind revised --format json
     """
     config, _channels = load_settings(ctx, build=False)
     names = [c.name for c in config.channels if c.enabled]
     with open_archive(ctx) as archive:
-        rows = archive.alerts(state=state, priority=priority, plan=plan, source=source, limit=limit)
+        rows = archive.alerts(state=state, priority=priority, plan=plan, source=source, kind=kind,
+                              limit=limit)
         detailed = [_with_deliveries(archive.alert(row["id"]) or row, names) for row in rows]
     if pending:
         detailed = [a for a in detailed if any(d["status"] not in ("delivered", "skipped")
@@ -58,10 +63,11 @@ def list_command(ctx: click.Context, state: str | None, priority: str | None, pl
         return
     if not detailed:
         click.echo("No alerts.")
+    zone = config.display_timezone
     for alert in detailed:
-        click.echo(_alert_line(alert))
+        click.echo(_alert_line(alert, zone))
         for delivery in alert["deliveries"]:
-            click.echo("    " + _delivery_line(delivery))
+            click.echo("    " + _delivery_line(delivery, zone))
 
 
 @alerts_group.command("send")
@@ -167,7 +173,8 @@ def channels_command(ctx: click.Context, kinds: bool) -> None:
         where = redact(channel.url or channel.options.get("path", ""))
         click.echo(f"{channel.name} ({channel.kind}){state}: {where}")
         since = f" since={rules.since.isoformat()}" if rules.since else ""
-        click.echo(f"    min_priority={rules.min_priority} plans={','.join(rules.plans) or 'all'}"
+        click.echo(f"    min_priority={rules.min_priority} kinds={','.join(rules.kinds) or 'all'}"
+                   f" plans={','.join(rules.plans) or 'all'}"
                    f" relations={','.join(rules.relations) or 'all'} digest={rules.digest or 'none'}{since}")
 
 
@@ -184,13 +191,8 @@ def load_settings(ctx: click.Context, *, only: str | None = None, build: bool = 
 
 
 def open_archive(ctx: click.Context) -> Any:
-    """The archive named by --db; an unusable file is a one-line error."""
-    from store.archive import Archive, ArchiveError
-
-    try:
-        return Archive(db_path(ctx))
-    except ArchiveError as exc:
-        raise CliError(str(exc)) from None
+    """The existing archive named by --db (alerts never create one); an unusable file is a one-line error."""
+    return reading(ctx)
 
 
 def warn_unknown_plans(config: Any, archive: Any) -> None:
@@ -215,23 +217,26 @@ def _with_deliveries(alert: dict[str, Any], channels: list[str]) -> dict[str, An
     return alert
 
 
-def _alert_line(alert: dict[str, Any]) -> str:
+def _alert_line(alert: dict[str, Any], zone: str) -> str:
+    """An alert's id, time (in the display zone), priority, relation and title on one line."""
     docs = alert.get("documents_count") or alert.get("doc_count") or 1
     grouped = f" ×{docs}" if docs > 1 else ""
-    created = str(alert.get("created_at") or "")[:16].replace("T", " ")
-    return (f"#{alert['id']:<5} {created}  {alert.get('priority', ''):<6} {alert.get('relation', ''):<15}"
+    created = shown(alert.get("created_at"), zone)
+    what = alert.get("relation") or alert.get("kind") or ""
+    return (f"#{alert['id']:<5} {created}  {alert.get('kind', 'plan'):<12} {alert.get('priority', ''):<6} {what:<15}"
             f"{grouped} {alert.get('title', '')}")
 
 
-def _delivery_line(delivery: dict[str, Any]) -> str:
+def _delivery_line(delivery: dict[str, Any], zone: str) -> str:
+    """A channel's delivery state of an alert (times in the display zone)."""
     status = delivery.get("status", "pending")
     extra = ""
     if status == "delivered":
-        extra = f" {str(delivery.get('delivered_at') or '')[:19]} key {delivery.get('idempotency_key')}"
+        extra = f" {shown(delivery.get('delivered_at'), zone)} key {delivery.get('idempotency_key')}"
     elif status == "failed" or delivery.get("last_error"):
         when = delivery.get("next_attempt_at")
         extra = f" after {delivery.get('attempts')} attempt(s): {delivery.get('last_error')}"
-        extra += f"; next try {str(when)[:19]}" if when else "; given up"
+        extra += f"; next try {shown(when, zone)}" if when else "; given up"
     return f"{delivery['channel']}: {status}{extra}"
 
 

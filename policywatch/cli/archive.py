@@ -6,34 +6,28 @@ one-line messages with exit status 2.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import Any
+import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from policywatch.cli.archive_output import (
-    EXPORT_FIELDS,
     SEARCH_FIELDS,
     print_document,
     print_history,
     print_search_table,
+    write_binary,
     write_csv,
     write_json_array,
 )
-from policywatch.cli.common import CliError, db_path
-from store.archive import Archive
-from store.errors import ArchiveError
+from policywatch.cli.common import CliError, display_timezone
+from policywatch.cli.opening import reading, writing
+from policywatch.clock import shown
+from store.model import STATUSES
 
-
-@contextmanager
-def opened(ctx: click.Context) -> Iterator[Archive]:
-    """The archive chosen by --db, with ArchiveError turned into CliError."""
-    try:
-        with Archive(db_path(ctx)) as archive:
-            yield archive
-    except ArchiveError as exc:
-        raise CliError(str(exc)) from exc
+if TYPE_CHECKING:
+    from store.archive import Archive
 
 
 def filter_options(command: Callable) -> Callable:
@@ -46,8 +40,7 @@ def filter_options(command: Callable) -> Callable:
         click.option("--relation", help="Only documents whose comparison with a plan gave this relation "
                                         "(identical, repost, altered_repost, revision, excerpt, interpretation, implementation…)."),
         click.option("--plan", help="Only documents compared with this tracked plan (name or id)."),
-        click.option("--status", type=click.Choice(["ok", "deleted", "blocked", "unavailable"]),
-                     help="Only documents with this status."),
+        click.option("--status", metavar="|".join(STATUSES), help="Only documents with this status."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -63,37 +56,91 @@ def _filters(kwargs: dict[str, Any]) -> dict[str, Any]:
 @click.command()
 @click.argument("path", required=False)
 @click.option("--name", help="The plan's name (how alerts and filters refer to it).")
+@click.option("--home", metavar="URL_OR_ID",
+              help="The plan's home: the archived document whose new versions become the plan's versions.")
 @click.option("--list", "list_plans", is_flag=True, help="List the tracked plans instead.")
 @click.pass_context
-def track(ctx: click.Context, path: str | None, name: str | None, list_plans: bool) -> None:
+def track(ctx: click.Context, path: str | None, name: str | None, home: str | None, list_plans: bool) -> None:
     """Track an action plan: PATH (file or URL) is normalised and stored as plan NAME.
 
     Tracking the same name again with a changed text records the plan's next version.
+    --home names the document the plan lives at (by archive id or URL); setting a
+    home whose text differs from the plan's makes that text the plan's next version,
+    and each later version of the home becomes a plan version (a plan_changed alert).
 
     \b
     policywatch track seeds/000_9b394f8deb7d7ec6.txt --name 工业互联网和人工智能融合赋能行动方案
+    policywatch track --name 工业互联网和人工智能融合赋能行动方案 --home 12
     policywatch track --list
     """
     if list_plans:
-        with opened(ctx) as archive:
+        with reading(ctx) as archive:
             for plan in archive.plans():
                 click.echo(f"{plan['id']}\t{plan['name']}\tv{plan['version_count']}\t{plan['title']}")
         return
-    if not path or not name:
-        raise CliError("track needs PATH and --name NAME (or --list)")
+    if not name or not (path or home):
+        raise CliError("track needs PATH and --name NAME, or --name NAME --home URL_OR_ID (or --list)")
+    document = _load_plan_file(path) if path else None
+    with writing(ctx) as archive:
+        if document is None and archive.plan(name) is None:
+            raise CliError(f"no tracked plan {name!r}: give PATH to track it, with --home to set its home")
+        result = archive.track_plan(name, document) if document is not None else None
+        if home is not None:
+            result = _set_home(archive, name, home) or result
+        plan = archive.plan(name)
+    assert plan is not None
+    what = "new version" if result and result.created_version else "unchanged"
+    homed = f", home document {plan['home_document_id']}" if plan.get("home_document_id") else ""
+    click.echo(f"plan {plan['name']!r} (id {plan['id']}): {what}, version {plan['version_count']} "
+               f"(plan_version_id {plan['plan_version_id']}){homed} — {plan['title']}")
+
+
+def _load_plan_file(path: str) -> Any:
+    """The Document of a plan file or URL, or a one-line error."""
     from crawler.normalise import NormaliseError, load
 
     try:
-        document = load(path)
+        return load(path)
     except NormaliseError as exc:
         raise CliError(str(exc)) from exc
-    with opened(ctx) as archive:
-        result = archive.track_plan(name, document)
-        plan = archive.plan(result.plan_id)
-    assert plan is not None
-    what = "new version" if result.created_version else "unchanged"
-    click.echo(f"plan {plan['name']!r} (id {result.plan_id}): {what}, version {plan['version_count']} "
-               f"(plan_version_id {result.plan_version_id}) — {plan['title']}")
+
+
+def _set_home(archive: Archive, name: str, home: str) -> Any:
+    """Make document ``home`` the plan's home; its text, when different, becomes the next plan version."""
+    from store.model import Document
+
+    document = archive.resolve_document(home)
+    if document is None:
+        raise CliError(f"no document {home} in the archive (give its id or URL)")
+    latest = archive.get(document["id"]) or {}
+    version = latest.get("version")
+    if version is None:
+        raise CliError(f"document {document['id']} has no text to track (status {document['status']})")
+    result = archive.track_plan(name, Document.from_dict(version), source_version_id=version["id"])
+    archive.set_plan_home(result.plan_id, document["id"])
+    return result
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_context
+def plans(ctx: click.Context, fmt: str) -> None:
+    """List the tracked plans: versions, home document and when the latest version was recorded.
+
+    \b
+    policywatch plans --format json
+    """
+    with reading(ctx) as archive:
+        rows = archive.plan_summaries()
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo("No tracked plans (policywatch track PATH --name NAME).")
+    for row in rows:
+        home = f"home {row['home']}" if row["home"] else "no home"
+        click.echo(f"{row['id']}\t{row['name']}\t{row['versions']} version(s)\t{home}\t"
+                   f"latest {shown(row['latest_version_at'], display_timezone(ctx), empty='-')}")
 
 
 @click.command()
@@ -109,16 +156,18 @@ def search(ctx: click.Context, query: str, limit: int, offset: int, fmt: str, sh
            **kwargs: Any) -> None:
     """Find documents whose current title or text contains QUERY, exactly (算力, 5G, 不少于50000家).
 
-    Full/half-width, case and spaces next to Chinese do not matter. Matches are
-    marked [[like this]] in JSON and CSV snippets.
+    A space means AND, OR between words means either, -word excludes, and a
+    "quoted phrase" keeps its spaces. Full/half-width, case and spaces next to
+    Chinese do not matter. Matches are marked [[like this]] in JSON and CSV snippets.
 
     \b
     policywatch search 算力 --since 2026-03-01
-    policywatch search 工业互联网 --relation altered_repost --format json
+    policywatch search '人工智能 算力 -转载' --relation altered_repost --format json
+    policywatch search '算力 OR 数据 "machine learning"' --sql
     """
-    with opened(ctx) as archive:
+    with reading(ctx) as archive:
         if show_sql:
-            sql, expression = archive.search_sql(query)
+            sql, expression = archive.search_sql(query, **_filters(kwargs))
             click.echo(f"{sql}\n-- :q = {expression}")
             return
         if limit == 0:
@@ -129,7 +178,7 @@ def search(ctx: click.Context, query: str, limit: int, offset: int, fmt: str, sh
     elif fmt == "csv":
         write_csv(SEARCH_FIELDS, page.hits)
     else:
-        print_search_table(page.hits, page.total, offset)
+        print_search_table(page.hits, page.total, offset, display_timezone(ctx))
 
 
 @click.command()
@@ -139,7 +188,7 @@ def search(ctx: click.Context, query: str, limit: int, offset: int, fmt: str, sh
 @click.pass_context
 def show(ctx: click.Context, document_id: str, seq: int | None, fmt: str) -> None:
     """Show a document (by id or URL): its metadata, status, comparisons and text."""
-    with opened(ctx) as archive:
+    with reading(ctx) as archive:
         document = archive.resolve_document(document_id)
         if document is None:
             raise CliError(f"no document {document_id} in the archive")
@@ -152,7 +201,14 @@ def show(ctx: click.Context, document_id: str, seq: int | None, fmt: str) -> Non
             document["version"] = versions[seq]
         document["comparisons"] = archive.comparisons(version_id=(document["version"] or {}).get("id", -1))
         document["events"] = archive.events(document["id"])
-    print_document(document, fmt)
+        document["plan_home"] = _plan_home(archive, document["id"])
+    print_document(document, fmt, display_timezone(ctx) if fmt != "json" else "UTC")
+
+
+def _plan_home(archive: Archive, document_id: int) -> dict[str, Any] | None:
+    """The plan this document is the home of ({id, name}), or None."""
+    homed = archive.plans_homed_at(document_id)
+    return {"id": homed[0]["id"], "name": homed[0]["name"]} if homed else None
 
 
 @click.command()
@@ -161,33 +217,47 @@ def show(ctx: click.Context, document_id: str, seq: int | None, fmt: str) -> Non
 @click.pass_context
 def history(ctx: click.Context, url_or_id: str, fmt: str) -> None:
     """List every version of a document (by URL or id), oldest first, with status changes."""
-    with opened(ctx) as archive:
+    with reading(ctx) as archive:
         document = archive.resolve_document(url_or_id)
         if document is None:
             raise CliError(f"no document {url_or_id} in the archive")
         versions = archive.history(document["id"])
         events = archive.events(document["id"])
-    print_history(document, versions, events, fmt)
+    print_history(document, versions, events, fmt, display_timezone(ctx) if fmt != "json" else "UTC")
 
 
 @click.command()
 @filter_options
 @click.option("--query", "query", help="Only documents whose text contains this (as in search).")
-@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "xlsx"]), default="json", show_default=True,
+              help="json (an array), csv (UTF-8 with BOM: Excel opens it right) or xlsx (a workbook).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write the workbook to this file (xlsx; csv and json go to standard output).")
 @click.pass_context
-def export(ctx: click.Context, query: str | None, fmt: str, **kwargs: Any) -> None:
-    """Export documents (current version, full text) as a JSON array or CSV, streamed.
+def export(ctx: click.Context, query: str | None, fmt: str, output: str | None, **kwargs: Any) -> None:
+    """Export documents (current version, full text) with the archive's verdict on each.
+
+    Every row carries relation, priority, plan and changed figures beside the
+    document's fields. JSON and CSV are streamed; XLSX has a frozen header,
+    filters, column widths and clickable links.
 
     \b
     policywatch export --since 2026-01-01 --format csv > documents.csv
+    policywatch export --relation altered_repost --format xlsx -o altered.xlsx
     policywatch export --query 算力 --relation altered_repost > altered.json
     """
-    with opened(ctx) as archive:
-        rows = archive.documents(query=query, **_filters(kwargs))
+    from policywatch.exports.archive import EXPORT_FIELDS, LINK_FIELDS, with_verdicts
+
+    with reading(ctx) as archive:
+        rows = with_verdicts(archive, archive.documents(query=query, **_filters(kwargs)))
         if fmt == "csv":
             write_csv(EXPORT_FIELDS, rows)
+        elif fmt == "xlsx":
+            from policywatch.exports.xlsx import rows_xlsx_bytes
+
+            write_binary(rows_xlsx_bytes(EXPORT_FIELDS, rows, link_fields=LINK_FIELDS), output, "xlsx")
         else:
             write_json_array(rows)
 
 
-COMMANDS = [track, search, show, history, export]
+COMMANDS = [track, plans, search, show, history, export]

@@ -13,14 +13,12 @@ from typing import Any
 
 import click
 
+from policywatch.clock import shown
+
 #: Keys of ``policywatch search --format json`` objects (the issue's contract first).
 SEARCH_FIELDS = ("id", "title", "url", "account", "published_at", "snippet", "score", "source", "status")
-#: Columns of ``policywatch export --format csv``.
-EXPORT_FIELDS = (
-    "id", "url", "canonical_url", "source", "kind", "status", "title", "account", "author", "doc_number",
-    "published_at", "fetched_at", "first_seen", "last_seen", "version_count", "version_id", "origin",
-    "origin_url", "repost_from", "content_hash", "lead", "body",
-)
+#: Written first in CSV so that Excel reads the file as UTF-8 (without it, Chinese is garbled).
+BOM = "\ufeff"
 
 
 def write_json_array(rows: Iterable[dict[str, Any]]) -> None:
@@ -32,12 +30,30 @@ def write_json_array(rows: Iterable[dict[str, Any]]) -> None:
 
 
 def write_csv(fields: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> None:
-    """Print CSV with a header row; missing keys are empty, lists become JSON."""
+    """Print CSV (UTF-8 with a BOM, for Excel) with a header row; missing keys are empty, lists become JSON."""
+    sys.stdout.write(BOM)
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(fields)
     for row in rows:
         writer.writerow([_cell(row.get(name)) for name in fields])
     sys.stdout.flush()
+
+
+def write_binary(data: bytes, output: str | None, what: str) -> None:
+    """Write a file's bytes to ``output``, or to standard output when it is not a terminal."""
+    from pathlib import Path
+
+    if output:
+        try:
+            Path(output).write_bytes(data)
+        except OSError as exc:
+            raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
+        return
+    if sys.stdout.isatty():
+        raise click.UsageError(f"{what} is a binary file: give -o FILE (or redirect standard output)")
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
 
 
 def _cell(value: Any) -> Any:
@@ -52,19 +68,19 @@ def _highlighted(parts: list[list[Any]]) -> str:
     return "".join(click.style(text, bold=True, underline=True) if hit else text for text, hit in parts)
 
 
-def print_search_table(hits: list[dict[str, Any]], total: int, offset: int) -> None:
-    """One block per hit (id, date, account, title, snippet) and a count line on stderr."""
+def print_search_table(hits: list[dict[str, Any]], total: int, offset: int, zone: str) -> None:
+    """One block per hit (id, day of publication in the display zone, account, title, snippet); a count on stderr."""
     for hit in hits:
-        date = (hit["published_at"] or "")[:10] or "-"
+        date = shown(hit["published_at"], zone, empty="-")[:10]
         click.echo(f"{hit['id']:>7}  {date}  {hit['account'] or '-'}  {hit['title'] or '(no title)'}")
         click.echo(f"         {_highlighted(hit['snippet_parts'])}")
         click.echo(f"         {hit['url']}")
-    shown = f"{offset + 1}–{offset + len(hits)}" if hits else "0"
-    click.echo(f"{shown} of {total} documents", err=True)
+    listed = f"{offset + 1}–{offset + len(hits)}" if hits else "0"
+    click.echo(f"{listed} of {total} documents", err=True)
 
 
-def print_document(document: dict[str, Any], fmt: str) -> None:
-    """A document as text (metadata, comparisons, then its text) or as one JSON object."""
+def print_document(document: dict[str, Any], fmt: str, zone: str) -> None:
+    """A document as text (metadata, comparisons, then its text; times in ``zone``) or as one JSON object (UTC)."""
     if fmt == "json":
         click.echo(json.dumps(document, ensure_ascii=False, indent=2))
         return
@@ -76,11 +92,11 @@ def print_document(document: dict[str, Any], fmt: str) -> None:
         f"source:      {document['source'] or '-'}",
         f"title:       {version.get('title') or '-'}",
         f"account:     {version.get('account') or '-'}",
-        f"published:   {version.get('published_at') or '-'}",
+        f"published:   {shown(version.get('published_at'), zone, empty='-')}",
         f"version:     {version.get('seq', '-')} of {document['version_count']}"
-        f" (first seen {document['first_seen']}, last seen {document['last_seen']})",
+        f" (first seen {shown(document['first_seen'], zone)}, last seen {shown(document['last_seen'], zone)})",
     ]
-    lines += [f"event:       {event['at']} {event['old_status'] or 'new'} → {event['new_status']}"
+    lines += [f"event:       {shown(event['at'], zone)} {event['old_status'] or 'new'} → {event['new_status']}"
               for event in document.get("events", [])]
     lines += [f"compared:    {c['plan_name']} v{c['plan_version_seq']}: {c['relation']}"
               f" (similarity {_score(c['similarity'])}, coverage {_score(c['coverage'])})"
@@ -97,16 +113,16 @@ def _score(value: float | None) -> str:
 
 
 def print_history(document: dict[str, Any], versions: list[dict[str, Any]], events: list[dict[str, Any]],
-                  fmt: str) -> None:
-    """The versions of a document (and its status changes) as a table or JSON."""
+                  fmt: str, zone: str) -> None:
+    """The versions of a document (and its status changes) as a table (times in ``zone``) or JSON (UTC)."""
     if fmt == "json":
         click.echo(json.dumps({"document": document, "versions": versions, "events": events},
                               ensure_ascii=False, indent=2))
         return
     click.echo(f"document {document['id']}  {document['url']}  status {document['status']}")
     for version in versions:
-        seen = version["fetched_at"] or version["created_at"]
+        seen = shown(version["fetched_at"] or version["created_at"], zone)
         click.echo(f"  v{version['seq']:<3} id {version['id']:<7} {seen}  {version['content_hash'][:12]}"
                    f"  {version['title'] or '(no title)'}")
     for event in events:
-        click.echo(f"  status {event['at']}: {event['old_status'] or 'new'} → {event['new_status']}")
+        click.echo(f"  status {shown(event['at'], zone)}: {event['old_status'] or 'new'} → {event['new_status']}")

@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from policywatch.cli.common import CliError, db_path
+from policywatch.cli.opening import prepare_archive, require_archive, writing
 
 SETTING_HELP = "Override a Scrapy/crawler setting, e.g. -s DOWNLOAD_DELAY=5 (repeatable)."
 
@@ -49,10 +50,10 @@ def crawl_command(ctx: click.Context, sources_file: str | None, names: tuple[str
         raise CliError(str(exc)) from exc
     if not sources:
         raise CliError("no enabled sources to crawl")
-    _check_archive(db_path(ctx))
     if list_only:
         _list_sources(sources, db_path(ctx), fmt)
         return
+    prepare_archive(db_path(ctx))
     settings = {**(FAST_SETTINGS if fast else {}), **parse_overrides(overrides)}
     _configure_logging(verbose)
     started = time.monotonic()
@@ -69,6 +70,7 @@ def crawl_command(ctx: click.Context, sources_file: str | None, names: tuple[str
 
 def _list_sources(sources: list[Any], path: str, fmt: str) -> None:
     """One line per source: kind, schedule, hosts, and how its last run went."""
+    require_archive(path)
     from store.archive import Archive
 
     with Archive(path) as archive:
@@ -88,17 +90,6 @@ def _list_sources(sources: list[Any], path: str, fmt: str) -> None:
         private = ", private addresses allowed" if row["allow_private"] else ""
         click.echo(f"{row['name']:<24} {row['kind']:<5} {schedule:<12} {row['url']}")
         click.echo(f"{'':<24} follow: {', '.join(row['follow']) or '-'}{private}; {last}")
-
-
-def _check_archive(path: str) -> None:
-    """Open (create, migrate) the archive once up front, so a bad --db is one clear line, not a dead crawl."""
-    from store.archive import Archive
-    from store.errors import ArchiveError
-
-    try:
-        Archive(path).close()
-    except ArchiveError as exc:
-        raise CliError(str(exc)) from exc
 
 
 def _configure_logging(verbose: bool) -> None:
@@ -160,22 +151,17 @@ def add_command(ctx: click.Context, targets: tuple[str, ...], source: str, kind:
     """
     from crawler.ingest import Ingestor
     from crawler.normalise import NormaliseError, load
-    from store.archive import Archive
-    from store.errors import ArchiveError
 
     failures: list[str] = []
-    try:
-        with Archive(db_path(ctx)) as archive:
-            ingestor = Ingestor(archive)
-            for target in targets:
-                try:
-                    result = ingestor.ingest_document(load(target, kind=kind, url=url), source=source)
-                except NormaliseError as exc:
-                    failures.append(f"{target}: {exc}")
-                    continue
-                click.echo(_added_line(target, result))
-    except ArchiveError as exc:
-        raise CliError(str(exc)) from exc
+    with writing(ctx) as archive:
+        ingestor = Ingestor(archive)
+        for target in targets:
+            try:
+                result = ingestor.ingest_document(load(target, kind=kind, url=url), source=source)
+            except NormaliseError as exc:
+                failures.append(f"{target}: {exc}")
+                continue
+            click.echo(_added_line(target, result))
     for line in failures[:-1]:
         click.echo(f"Error: {line}", err=True)
     if failures:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import click
 
-from policywatch.cli.archive import opened
 from policywatch.cli.common import CliError, db_path
+from policywatch.cli.opening import reading
 from store.errors import ArchiveError
 from store.maintenance import backup
 
@@ -48,7 +48,7 @@ def check_command(ctx: click.Context, quick: bool, sample: int) -> None:
     Prints one line per problem and exits 1 when there is any; otherwise one
     line of counts and exit 0.
     """
-    with opened(ctx) as archive:
+    with reading(ctx) as archive:
         report = archive.check(sample=sample, quick=quick)
     for problem in report.problems:
         click.echo(problem)
@@ -74,7 +74,7 @@ def reindex_command(ctx: click.Context, batch: int) -> None:
 
     if batch < 1:
         raise CliError("--batch must be at least 1")
-    with opened(ctx) as archive:
+    with reading(ctx) as archive:
         done = archive.reindex(batch=batch, progress=progress)
     click.echo("", err=True)
     click.echo(f"reindexed {done:,} documents")

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import click
 
-from policywatch.cli.alerts import PartialFailure, load_settings, open_archive, warn_unknown_plans
+from policywatch.cli.alerts import PartialFailure, load_settings, warn_unknown_plans
 from policywatch.cli.common import CliError, db_path
 from policywatch.cli.crawl import SETTING_HELP, parse_overrides
+from policywatch.cli.opening import writing
 
 
 @click.command("run")
@@ -48,10 +49,9 @@ def run_command(ctx: click.Context, once: bool, sources_file: str | None, names:
     if not sources:
         raise CliError("no enabled sources to run")
     settings = {**(FAST_SETTINGS if fast else {}), **parse_overrides(overrides)}
-    archive = open_archive(ctx)  # a file that is not an archive is a one-line error, now
     log_to_stderr(verbose)
-    warn_unknown_plans(config, archive)
-    archive.close()
+    with writing(ctx) as archive:  # run crawls, so it may create the archive; a non-SQLite file is an error
+        warn_unknown_plans(config, archive)
     crawl = _cluster_crawl(nodes) if nodes else default_crawl()
     try:
         with run_lock(db_path(ctx)):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from policywatch.cli.common import CliError, config_path, db_path
+from policywatch.cli.common import CliError, config_path, db_path, display_timezone
 
 LOOPBACK_NAMES = ("localhost", "localhost.localdomain", "ip6-localhost")
 
@@ -116,7 +116,8 @@ def serve(ctx: click.Context, host: str, port: int, token: str | None, base_url:
     bound = bound_address(sock)
     click.echo(f"policywatch: serving {path} at {bound_url(*bound)}/" + (" (token required)" if token else ""))
     click.echo("press Ctrl+C to stop", err=True)
-    app = create_app(path, token=token, base_url=base_url or configured_base_url(ctx), bound=bound)
+    app = create_app(path, token=token, base_url=base_url or configured_base_url(ctx), bound=bound,
+                     timezone=display_timezone(ctx))
     config = uvicorn.Config(app, log_level="warning", access_log=False, server_header=False,
                             proxy_headers=False)
     exit_cleanly_on_sigterm()

@@ -8,6 +8,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from policywatch import __version__
+from policywatch.clock import DEFAULT_ZONE
 from policywatch.web.archive_access import ArchivePool
 from policywatch.web.errors import install_error_handlers
 from policywatch.web.routes import ROUTERS
@@ -26,7 +27,7 @@ DEFAULT_LINK_BASE = "http://127.0.0.1:8080"
 
 
 def create_app(db_path: str | Path, *, token: str | None = None, base_url: str | None = None,
-               bound: tuple[str, int] | None = None) -> FastAPI:
+               bound: tuple[str, int] | None = None, timezone: str = DEFAULT_ZONE) -> FastAPI:
     """The review page for the archive at ``db_path``.
 
     ``token``: when set, every request needs it (basic-auth password or Bearer token).
@@ -34,12 +35,14 @@ def create_app(db_path: str | Path, *, token: str | None = None, base_url: str |
     bound address. Links never come from the request's ``Host`` header.
     ``bound``: the (host, port) the server listens on; without a token only requests
     naming it (or loopback on its port, or ``base_url``'s host) are answered.
+    ``timezone``: the zone every time on the pages is shown in (``[display] timezone``).
     """
     app = FastAPI(title="policywatch", version=__version__, description=DESCRIPTION,
                   docs_url=None, redoc_url=None)
     app.state.archives = ArchivePool(db_path)
     app.state.templates = make_templates()
     app.state.base_url = (base_url or (bound_url(*bound) if bound else DEFAULT_LINK_BASE)).rstrip("/")
+    app.state.timezone = timezone
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in ROUTERS:
         app.include_router(router)

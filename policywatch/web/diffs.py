@@ -2,11 +2,17 @@
 
 Rows and figures are recomputed with :func:`diffing.compare` from the stored texts
 (about 2 ms), so the page always shows the engine's full alignment, including the
-unchanged clauses the stored comparison does not keep.
+unchanged clauses the stored comparison does not keep. The same pair of texts gives
+the downloadable 修改前后对照表 (:meth:`Pair.table`).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import diffing
+from diffing.model import Comparison
+from policywatch.exports.table import ComparisonTable, side_of
+from policywatch.exports.table import build as build_table
 from policywatch.web import records
 from policywatch.web.diffview import diff_rows
 from policywatch.web.errors import NotFound
@@ -16,8 +22,40 @@ from store.archive import Archive
 from store.documents import version_text
 
 
-def _plan_side(archive: Archive, plan_version_id: int) -> tuple[DiffSide, str]:
-    """The plan side (label, link) and the plan version's text."""
+@dataclass
+class Pair:
+    """The two sides of a diff, their texts and records; compared on demand for the page or the 对照表."""
+
+    left: DiffSide
+    left_text: str
+    left_record: dict
+    right: DiffSide
+    right_text: str
+    right_record: dict
+    comparison_id: int | None = None
+    stored_relation: str | None = None
+
+    def compare(self) -> Comparison:
+        """The engine's comparison of the two texts."""
+        return diffing.compare(self.left_text, self.right_text, plan_title=self.left.title,
+                               doc_title=self.right.title)
+
+    def diff(self) -> Diff:
+        """The page model: figures and aligned rows."""
+        result = self.compare()
+        return Diff(left=self.left, right=self.right, relation=self.stored_relation or result.relation,
+                    similarity=result.similarity, coverage=result.coverage, comparison_id=self.comparison_id,
+                    figures=records.figures([f.to_dict() for f in result.figures]), rows=diff_rows(result),
+                    outside=list(result.outside))
+
+    def table(self) -> ComparisonTable:
+        """The 修改前后对照表 of the two sides."""
+        return build_table(self.compare(), side_of(self.left_record, self.left.title),
+                           side_of(self.right_record, self.right.title), relation=self.stored_relation)
+
+
+def _plan_side(archive: Archive, plan_version_id: int) -> tuple[DiffSide, str, dict]:
+    """The plan side (label, link), the plan version's text and its record."""
     plan_version = archive.plan_version(plan_version_id)
     if plan_version is None:
         raise NotFound(f"no plan version {plan_version_id}")
@@ -26,7 +64,7 @@ def _plan_side(archive: Archive, plan_version_id: int) -> tuple[DiffSide, str]:
                     title=plan_version.get("title") or plan.get("name") or "",
                     link=f"/plans/{plan_version['plan_id']}", plan_id=plan_version["plan_id"],
                     version_id=plan_version_id)
-    return side, plan_version.get("body") or ""
+    return side, plan_version.get("body") or "", plan_version
 
 
 def _document_side(version: dict, label: str) -> DiffSide:
@@ -35,32 +73,22 @@ def _document_side(version: dict, label: str) -> DiffSide:
                     document_id=version["document_id"], version_id=version["id"])
 
 
-def _diff(left: DiffSide, left_text: str, right: DiffSide, right_text: str, *,
-          comparison_id: int | None = None, stored_relation: str | None = None) -> Diff:
-    """Compare the two texts and package the result for the page."""
-    result = diffing.compare(left_text, right_text, plan_title=left.title, doc_title=right.title)
-    return Diff(left=left, right=right, relation=stored_relation or result.relation,
-                similarity=result.similarity, coverage=result.coverage, comparison_id=comparison_id,
-                figures=records.figures([f.to_dict() for f in result.figures]), rows=diff_rows(result),
-                outside=list(result.outside))
-
-
-def comparison_diff(archive: Archive, comparison_id: int) -> Diff:
-    """The diff behind a stored comparison (what an alert links to)."""
+def comparison_pair(archive: Archive, comparison_id: int) -> Pair:
+    """The sides behind a stored comparison (what an alert links to)."""
     row = archive.comparison(comparison_id)
     if row is None:
         raise NotFound(f"no comparison {comparison_id}")
     version = archive.get_version(row["version_id"])
     if version is None:
         raise NotFound(f"comparison {comparison_id} refers to a missing version")
-    plan_side, plan_text = _plan_side(archive, row["plan_version_id"])
+    plan_side, plan_text, plan_record = _plan_side(archive, row["plan_version_id"])
     doc_side = _document_side(version, f"document v{version.get('seq') or 1}")
-    return _diff(plan_side, plan_text, doc_side, version_text(version), comparison_id=comparison_id,
-                 stored_relation=row.get("relation"))
+    return Pair(plan_side, plan_text, plan_record, doc_side, version_text(version), version,
+                comparison_id=comparison_id, stored_relation=row.get("relation"))
 
 
-def plan_diff(archive: Archive, document_id: int, plan_id: int) -> Diff:
-    """A document's latest version against a plan's latest version (stored comparison or not)."""
+def plan_pair(archive: Archive, document_id: int, plan_id: int) -> Pair:
+    """A document's latest version and a plan's latest version (the stored comparison's when there is one)."""
     document = archive.get(document_id)
     if document is None or not document.get("version"):
         raise NotFound(f"no document {document_id} with text")
@@ -71,15 +99,30 @@ def plan_diff(archive: Archive, document_id: int, plan_id: int) -> Diff:
     stored = [c for c in archive.comparisons(version_id=version["id"])
               if c["plan_version_id"] == plan["plan_version_id"]]
     if stored:
-        return comparison_diff(archive, stored[0]["id"])
-    plan_side, plan_text = _plan_side(archive, plan["plan_version_id"])
+        return comparison_pair(archive, stored[0]["id"])
+    plan_side, plan_text, plan_record = _plan_side(archive, plan["plan_version_id"])
     doc_side = _document_side(version, f"document v{version.get('seq') or 1}")
-    return _diff(plan_side, plan_text, doc_side, version_text(version))
+    return Pair(plan_side, plan_text, plan_record, doc_side, version_text(version), version)
 
 
-def versions_diff(archive: Archive, document_id: int, older_id: int, newer_id: int) -> Diff:
+def versions_pair(archive: Archive, document_id: int, older_id: int, newer_id: int) -> Pair:
     """Two versions of one document, the first (``a``) on the left."""
     older = version_row(archive, document_id, older_id)
     newer = version_row(archive, document_id, newer_id)
-    return _diff(_document_side(older, f"version {older.get('seq')}"), version_text(older),
-                 _document_side(newer, f"version {newer.get('seq')}"), version_text(newer))
+    return Pair(_document_side(older, f"version {older.get('seq')}"), version_text(older), older,
+                _document_side(newer, f"version {newer.get('seq')}"), version_text(newer), newer)
+
+
+def comparison_diff(archive: Archive, comparison_id: int) -> Diff:
+    """The diff behind a stored comparison."""
+    return comparison_pair(archive, comparison_id).diff()
+
+
+def plan_diff(archive: Archive, document_id: int, plan_id: int) -> Diff:
+    """A document's latest version against a plan's latest version."""
+    return plan_pair(archive, document_id, plan_id).diff()
+
+
+def versions_diff(archive: Archive, document_id: int, older_id: int, newer_id: int) -> Diff:
+    """Two versions of one document."""
+    return versions_pair(archive, document_id, older_id, newer_id).diff()

@@ -86,8 +86,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ArchiveError)
     async def _archive(request: Request, exc: ArchiveError) -> Response:
-        status = 400 if isinstance(exc, SearchError) else 503
-        return error_response(request, status, f"archive: {exc}")
+        if isinstance(exc, SearchError):  # a bad filter or query: the same line the CLI prints
+            return error_response(request, 400, str(exc))
+        return error_response(request, 503, f"archive: {exc}")
 
     @app.middleware("http")
     async def _unexpected(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

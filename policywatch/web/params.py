@@ -1,6 +1,9 @@
 """Query parameters of the pages and the API, validated once (bad values → a 400, not a traceback).
 
 HTML forms send empty strings for "any"; every optional filter treats ``""`` as unset.
+Filter values (relation, status, priority, plan, source, dates) are checked by the
+archive itself (:mod:`store.filters`), so the web, the API and the CLI refuse a bad
+value with the same one-line message.
 """
 from __future__ import annotations
 
@@ -15,8 +18,10 @@ from policywatch.web.errors import WebError
 #: SQLite integers are signed 64-bit; larger ids cannot exist and must not reach the driver.
 MAX_ID = 2**63 - 1
 
-#: Longest search query accepted (characters).
+#: Longest search query accepted (characters); longer ones get a friendly message (queries.search).
 MAX_QUERY = 200
+#: Longer than this is not a typed query at all and is refused before it reaches a page.
+MAX_QUERY_BYTES = 2_000
 
 #: Deepest page offset accepted (keeps OFFSET scans bounded).
 MAX_OFFSET = 100_000
@@ -35,14 +40,7 @@ def _strip(value: Any) -> Any:
 Optional = BeforeValidator(_blank_to_none)
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 OptionalText = Annotated[Annotated[str, Field(max_length=200)] | None, Optional, BeforeValidator(_strip)]
-Date = Annotated[Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}([T ][0-9:+.Z-]*)?$")] | None, Optional]
-Priority = Literal["high", "normal", "low"]
 State = Literal["unread", "reviewed"]
-Relation = Literal["identical", "repost", "altered_repost", "revision", "excerpt", "interpretation",
-                   "implementation", "unrelated"]
-Status = Literal["ok", "deleted", "blocked", "unavailable"]
-
-RELATIONS: tuple[str, ...] = Relation.__args__
 
 
 class InboxFilters(BaseModel):
@@ -51,7 +49,7 @@ class InboxFilters(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     plan: OptionalText = None
-    priority: Annotated[Priority | None, Optional] = None
+    priority: OptionalText = None
     source: OptionalText = None
     state: Annotated[State | None, Optional] = None
     offset: int = Field(default=0, ge=0, le=MAX_OFFSET)
@@ -67,14 +65,14 @@ class SearchFilters(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    q: Annotated[str, BeforeValidator(_strip), Field(default="", max_length=MAX_QUERY)]
+    q: Annotated[str, BeforeValidator(_strip), Field(default="", max_length=MAX_QUERY_BYTES)]
     source: OptionalText = None
     account: OptionalText = None
-    since: Date = None
-    until: Date = None
-    relation: Annotated[Relation | None, Optional] = None
+    since: OptionalText = None
+    until: OptionalText = None
+    relation: OptionalText = None
     plan: OptionalText = None
-    status: Annotated[Status | None, Optional] = None
+    status: OptionalText = None
     page: int = Field(default=1, ge=1, le=5_000)
     per_page: int = Field(default=20, ge=1, le=100)
 
@@ -85,9 +83,10 @@ class SearchFilters(BaseModel):
 
 
 class DiffView(BaseModel):
-    """``changes`` shows only what differs; ``full`` the whole aligned text."""
+    """``changes`` shows only what differs; ``full`` the whole aligned text; ``download`` the 对照表 file instead."""
 
     view: Literal["changes", "full"] = "changes"
+    download: Literal["docx", "xlsx"] | None = None
 
 
 #: Largest form body accepted (the review form is a few dozen bytes).

@@ -5,7 +5,7 @@ import math
 
 from policywatch.web import records, schemas
 from policywatch.web.errors import BadRequest, NotFound
-from policywatch.web.params import InboxFilters, SearchFilters
+from policywatch.web.params import MAX_QUERY, InboxFilters, SearchFilters
 from store.archive import Archive
 from store.errors import SearchError
 
@@ -104,6 +104,9 @@ def search(archive: Archive, query: SearchFilters) -> schemas.SearchResults:
     """One page of full-text results; an unusable query is a 400."""
     if not query.q:
         raise BadRequest("search needs words: ?q=算力")
+    if len(query.q) > MAX_QUERY:
+        raise BadRequest(f"a search can be at most {MAX_QUERY} characters long; this one has {len(query.q)}."
+                         " Shorten it to the words that matter")
     try:
         found = archive.search(query.q, **query.filters(), limit=query.per_page,
                                offset=(query.page - 1) * query.per_page)

@@ -5,11 +5,9 @@ escaped first (search snippets, where the archive's hit markers become ``<mark>`
 """
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from fastapi import Request, Response
 from fastapi.templating import Jinja2Templates
@@ -17,13 +15,12 @@ from jinja2 import Environment, FileSystemLoader, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
+from policywatch.clock import shown, zone_label
 from policywatch.textsafe import clean_text
+from policywatch.web.params import MAX_QUERY
 from policywatch.web.snippets import snippet_html
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
-
-#: Times are shown in Beijing time, the time the sources publish in.
-DISPLAY_TZ = ZoneInfo("Asia/Shanghai")
 
 RELATION_LABELS = {
     "identical": "identical · 完全相同",
@@ -52,22 +49,10 @@ def web_url(value: str | None) -> str | None:
     return None
 
 
-def when(value: str | None) -> str:
-    """An ISO time for display in Beijing time: ``2026-01-07T02:00:00+00:00`` → ``2026-01-07 10:00``.
-
-    Bare dates stay dates; times without an offset are shown as written.
-    """
-    if not value:
-        return "–"
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return value
-    if "T" not in value and " " not in value.strip():
-        return moment.date().isoformat()
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(DISPLAY_TZ)
-    return moment.strftime("%Y-%m-%d %H:%M")
+@pass_context
+def when(context: Context, value: str | None) -> str:
+    """A stored time in the app's display zone, labelled: ``2026-01-07 10:00 +08:00`` (see policywatch.clock)."""
+    return shown(value, context["request"].app.state.timezone)
 
 
 def relation_label(value: str | None) -> str:
@@ -116,7 +101,8 @@ def make_templates() -> Jinja2Templates:
                       trim_blocks=True, lstrip_blocks=True, finalize=printable)
     env.filters.update(percent=percent, when=when, relation=relation_label, priority=priority_label,
                        snippet=snippet, paragraphs=paragraphs, web_url=web_url)
-    env.globals.update(with_query=with_query, escape=escape, url_for=url_for)
+    env.globals.update(with_query=with_query, escape=escape, url_for=url_for, max_query=MAX_QUERY,
+                       zone_label=zone_label)
     return Jinja2Templates(env=env)
 
 

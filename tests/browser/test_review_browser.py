@@ -178,3 +178,62 @@ def test_inbox_keyboard_opens_the_alert(page, server, sample):
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/alerts/{first_id}")
     expect(page.locator("h1")).to_be_visible()
+
+
+def test_search_syntax_long_query_and_shortcuts(page, server):
+    page.goto(server.url + "/search?q=" + "算力 -转载")
+    box = page.locator("form.search input[name=q]")
+    expect(box).to_have_value("算力 -转载")
+    assert box.get_attribute("maxlength") == "200"
+    assert page.evaluate("document.activeElement.name") != "q", "a results page must not trap j/k in the box"
+    page.keyboard.press("j")
+    expect(page.locator("ol.hits li.current")).to_have_count(1)
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.name") == "q"
+    page.keyboard.press("Escape")
+    page.keyboard.press("j")
+    expect(page.locator("ol.hits li.current")).to_have_count(1)
+    long_query = "算力" * 150
+    page.goto(server.url + "/search?q=" + long_query + "&relation=altered_repost")
+    expect(page.locator("p.error")).to_contain_text("at most 200 characters long; this one has 300")
+    expect(page.locator("form.search input[name=q]")).to_have_value(long_query)
+    expect(page.locator("form.search select[name=relation]")).to_have_value("altered_repost")
+    assert "String should" not in page.content()
+    page.goto(server.url + "/search?q=算力&relation=alterd")
+    expect(page.locator("p.error")).to_contain_text("unknown relation 'alterd'")
+
+
+def test_diff_page_downloads_the_duizhaobiao(page, server, sample, tmp_path):
+    from docx import Document as WordDocument
+
+    alert = alert_of(sample, sample.altered_id)
+    page.goto(server.url + f"/diff/{alert['comparison_id']}")
+    expect(page.locator(".downloads")).to_contain_text("下载对照表")
+    with page.expect_download() as info:
+        page.locator("a.download", has_text="Word").click()
+    saved = tmp_path / info.value.suggested_filename
+    info.value.save_as(saved)
+    assert saved.suffix == ".docx"
+    grid = WordDocument(str(saved)).tables[0]
+    assert [c.text for c in grid.rows[0].cells] == ["原文", "修改后", "说明"]
+    assert any("60000" in row.cells[1].text for row in grid.rows[1:])
+
+
+def test_sources_page_marks_a_failing_source(page, server, sample):
+    from store.health import FAILING_AFTER
+
+    with Archive(sample.path) as archive:
+        archive.upsert_source("broken-feed", "feed", "https://example.org/feed", every="30m")
+        for _ in range(FAILING_AFTER):
+            run = archive.start_run("broken-feed")
+            archive.finish_run(run, {"pages": 1, "errors": 1}, ["HTTP 503 from https://example.org/feed"])
+        assert archive.record_source_health("broken-feed") == "source_failing"
+    page.goto(server.url + "/")
+    page.get_by_role("link", name="Sources").click()
+    row = page.locator('tr.source[data-source="broken-feed"]')
+    expect(row).to_have_class(re.compile(r"\bfailing\b"))
+    expect(row.locator(".state")).to_contain_text(f"failing · {FAILING_AFTER} runs")
+    expect(row.locator(".last-error")).to_have_text("HTTP 503 from https://example.org/feed")
+    expect(page.locator("footer.clock")).to_contain_text("Asia/Shanghai")
+    background = row.locator("td").first.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert background not in ("rgba(0, 0, 0, 0)", "transparent"), "a failing source stands out"

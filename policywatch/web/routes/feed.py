@@ -17,5 +17,6 @@ FEED_SIZE = 50
             responses={200: {"content": {"application/atom+xml": {}}, "description": "Atom 1.0 feed"}})
 def alerts_atom(request: Request) -> Response:
     """The newest alerts as an Atom feed; entry links open the alert's review page."""
-    body = render_atom(archive_for(request).alerts(limit=FEED_SIZE), base_url=request.app.state.base_url)
+    body = render_atom(archive_for(request).alerts(limit=FEED_SIZE), base_url=request.app.state.base_url,
+                       timezone=request.app.state.timezone)
     return Response(body, media_type="application/atom+xml; charset=utf-8")

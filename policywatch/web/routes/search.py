@@ -8,16 +8,27 @@ from fastapi.responses import HTMLResponse, Response
 
 from policywatch.web import queries
 from policywatch.web.archive_access import archive_for
-from policywatch.web.params import RELATIONS, SearchFilters
+from policywatch.web.errors import WebError
+from policywatch.web.params import SearchFilters
 from policywatch.web.templating import render
+from store.model import RELATIONS, STATUSES
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
 
 @router.get("/search", name="search_page")
 def search_page(request: Request, query: Annotated[SearchFilters, Query()]) -> Response:
-    """The search form; with ``q``, one page of results linking to document pages."""
+    """The search form; with ``q``, one page of results linking to document pages.
+
+    A query or filter the archive refuses shows its one-line message above the form,
+    which keeps what was typed (status 400), instead of an error page.
+    """
     archive = archive_for(request)
-    results = queries.search(archive, query) if query.q else None
-    return render(request, "search.html", q=query.q, params=query.filters(), results=results,
-                  relations=RELATIONS, plans=queries.plan_list(archive))
+    results, error = None, None
+    try:
+        results = queries.search(archive, query) if query.q else None
+    except WebError as exc:
+        error = exc.message
+    return render(request, "search.html", status_code=400 if error else 200, q=query.q, params=query.filters(),
+                  results=results, error=error, relations=RELATIONS, statuses=STATUSES,
+                  plans=queries.plan_list(archive))

@@ -1,6 +1,8 @@
 // policywatch review page, loaded as a file (the Content-Security-Policy forbids inline script).
 // Keyboard: j/n next, k/p previous item (changes on a diff, alerts in the inbox, search hits),
-// Enter opens the current item; the "changes only / full text" toggle on diff pages.
+// Enter opens the current item; "/" jumps to the search box and Esc leaves it (the box never
+// keeps the shortcuts: it is focused on its own only on the empty search page);
+// the "changes only / full text" toggle on diff pages.
 (function () {
   "use strict";
 
@@ -52,6 +54,12 @@
   }
 
   document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && typing(event.target)) { event.target.blur(); return; }
+    if (event.key === "/" && !typing(event.target)) {
+      var box = document.querySelector("input[name=q]");
+      if (box) { box.focus(); box.select(); event.preventDefault(); }
+      return;
+    }
     if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) { return; }
     if (event.key === "j" || event.key === "n") { move(1); event.preventDefault(); }
     else if (event.key === "k" || event.key === "p") { move(-1); event.preventDefault(); }
