@@ -39,7 +39,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "backup": ("maintenance", "Back up the archive to a file (online, consistent)."),
     "check": ("maintenance", "Check the archive's integrity and its search index."),
     "reindex": ("maintenance", "Rebuild the search index from the stored texts."),
-    "implementations": ("implementations", "Provincial plans implementing a tracked plan, target by target."),
+    "implementations": ("implementations", "Provincial plans implementing a plan, target by target."),
     "datasette": ("datasette", "Browse the archive in Datasette, read-only, with canned queries."),
 }
 
