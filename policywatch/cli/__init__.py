@@ -29,7 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("archive", "Export documents as JSON, CSV (Excel-ready) or XLSX."),
     "crawl": ("crawl", "Crawl the configured columns, feeds and pages."),
     "add": ("crawl", "Add saved pages, exports or URLs to the archive by hand."),
-    "sources": ("sources", "Crawl health per source: last run, errors, next due, FAILING."),
+    "sources": ("sources", "Crawl health per source: last run, errors, next due; --check."),
     "run": ("run", "Crawl each source on its interval and deliver alerts."),
     "alerts": ("alerts", "List, deliver and preview alerts; test a channel."),
     "serve": ("serve", "Serve the review page: inbox, diffs, search, JSON API."),
@@ -40,7 +40,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("maintenance", "Check the archive's integrity and its search index."),
     "reindex": ("maintenance", "Rebuild the search index from the stored texts."),
     "implementations": ("implementations", "Provincial plans implementing a plan, target by target."),
-    "datasette": ("datasette", "Browse the archive in Datasette, read-only, with canned queries."),
+    "datasette": ("datasette", "Browse the archive in Datasette (read-only, canned queries)."),
 }
 
 
