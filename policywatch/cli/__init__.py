@@ -19,17 +19,17 @@ from policywatch.cli.terminal import guard_output
 
 #: command name → (module in policywatch.cli, one-line help shown by ``policywatch --help``).
 COMMANDS: dict[str, tuple[str, str]] = {
-    "normalise": ("normalise", "Normalise a saved page, export, PDF or URL into a document."),
+    "normalise": ("normalise", "Normalise a saved page, export, PDF or URL."),
     "diff": ("diff", "Compare NEW with OLD (a tracked plan), clause by clause."),
     "track": ("archive", "Track an action plan under a name; --list lists them."),
     "plans": ("archive", "List the tracked plans: versions, home document, latest."),
-    "search": ("archive", "Search: words (AND), OR, -exclude, \"phrases\"; exact Chinese."),
-    "show": ("archive", "Show a document (id or URL): metadata, comparisons, text."),
+    "search": ("archive", "Exact Chinese search: words (AND), OR, -word, \"phrase\"."),
+    "show": ("archive", "Show a document (id or URL): metadata, comparisons."),
     "history": ("archive", "List every version of a document, with status changes."),
     "export": ("archive", "Export documents as JSON, CSV (Excel-ready) or XLSX."),
     "crawl": ("crawl", "Crawl the configured columns, feeds and pages."),
     "add": ("crawl", "Add saved pages, exports or URLs to the archive by hand."),
-    "sources": ("sources", "Crawl health per source: last run, errors, next due; --check."),
+    "sources": ("sources", "Crawl health per source; --check names each CMS family."),
     "run": ("run", "Crawl each source on its interval and deliver alerts."),
     "alerts": ("alerts", "List, deliver and preview alerts; test a channel."),
     "serve": ("serve", "Serve the review page: inbox, diffs, search, JSON API."),
@@ -40,7 +40,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("maintenance", "Check the archive's integrity and its search index."),
     "reindex": ("maintenance", "Rebuild the search index from the stored texts."),
     "implementations": ("implementations", "Provincial plans implementing a plan, target by target."),
-    "datasette": ("datasette", "Browse the archive in Datasette (read-only, canned queries)."),
+    "datasette": ("datasette", "Browse the archive in Datasette, read-only."),
 }
 
 
