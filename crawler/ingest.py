@@ -15,6 +15,7 @@ from crawler.normalise import NormaliseError
 from crawler.pagedoc import document_from_page, from_feed, is_provisional, provisional_document
 from crawler.urls import redact
 from store.archive import Archive
+from store.kinds import AlertKind
 from store.model import Document
 
 #: How many changed clauses an alert summary carries (the full diff is in the archive).
@@ -163,6 +164,7 @@ class Ingestor:
         if comparison.relation == "unrelated":
             return comparison.relation, 0
         _, created = self.archive.enqueue_alert(
+            kind=AlertKind.PLAN,
             group_key=f"{plan['plan_version_id']}:{comparison.fingerprint()}",
             priority=comparison.priority,
             plan_id=plan["id"],

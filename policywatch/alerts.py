@@ -6,7 +6,7 @@ them); this module sends them. For each channel, in turn:
 1. take the next due alert (``claim_deliveries`` leases it, so two deliverers never
    send the same alert at once, and a deliverer that dies gives it back when the
    lease runs out);
-2. apply the channel's rules (min priority, plans, relations, since); an alert the
+2. apply the channel's rules (min priority, kinds, plans, relations, since); an alert the
    rules keep from this channel is marked *skipped* there, so it never blocks the queue;
 3. send it under a stable idempotency key — the same for every retry of the same
    alert on the same channel — and mark it delivered, or mark it failed with the
@@ -231,7 +231,7 @@ def unknown_plans(config: Config, tracked: Sequence[str]) -> list[str]:
 
 def admitted(rules: Rules, alert: AlertView) -> bool:
     """True when the channel's rules let ``alert`` through."""
-    return rules.admits(alert.priority, alert.plan, alert.relation, alert.created_at)
+    return rules.admits(alert.priority, alert.plan, alert.relation, alert.created_at, alert.kind)
 
 
 def digest_bucket(created_at: str, period: str, timezone: str | None = None) -> str:

@@ -26,6 +26,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from policywatch.redact import register_secret, secrets_in_url
+from store.kinds import ALERT_KINDS
 
 #: Priorities from least to most urgent; ``min_priority`` picks a threshold in this order.
 PRIORITIES = ("low", "normal", "high")
@@ -47,7 +48,7 @@ _CREDENTIAL_HEADER_PARTS = ("auth", "token", "key", "secret", "cookie", "sign", 
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
 _UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
-_RULE_KEYS = {"min_priority", "plans", "relations", "digest", "since"}
+_RULE_KEYS = {"min_priority", "plans", "relations", "kinds", "digest", "since"}
 _CHANNEL_KEYS = {"name", "kind", "url", "enabled", "timeout", "per_minute"} | _RULE_KEYS
 _TOP_KEYS = {"channel", "alerts", "web", "schedule"}
 _WEB_KEYS = {"base_url"}
@@ -64,7 +65,9 @@ class ConfigError(ValueError):
 class Rules:
     """Which alerts a channel receives, and whether they are batched into a digest.
 
-    Empty ``plans``/``relations`` mean "all". ``digest`` is None, "hour" or "day".
+    Empty ``plans``/``relations``/``kinds`` mean "all"; ``kinds`` are alert kinds
+    (store.kinds: plan, revised, status, plan_changed, …). ``relations`` only
+    narrows alerts that have a relation (``plan`` alerts); ``digest`` is None, "hour" or "day".
     ``since`` keeps older alerts out: a channel added to an archive with a history
     starts from that moment instead of receiving the whole backlog.
     """
@@ -74,16 +77,20 @@ class Rules:
     relations: tuple[str, ...] = ()
     digest: str | None = None
     since: datetime | None = None
+    kinds: tuple[str, ...] = ()
 
-    def admits(self, priority: str, plan: str | None, relation: str | None, created_at: str | None = None) -> bool:
+    def admits(self, priority: str, plan: str | None, relation: str | None, created_at: str | None = None,
+               kind: str = "plan") -> bool:
         """True when an alert with these properties should reach the channel."""
         if _rank(priority) < _rank(self.min_priority):
+            return False
+        if self.kinds and kind not in self.kinds:
             return False
         if self.plans and plan not in self.plans:
             return False
         if self.since and created_at and _aware(datetime.fromisoformat(created_at)) < self.since:
             return False
-        return not (self.relations and relation not in self.relations)
+        return not (self.relations and relation and relation not in self.relations)
 
 
 @dataclass(frozen=True)
@@ -187,7 +194,11 @@ def parse_rules(table: dict[str, Any], where: str, defaults: Rules) -> Rules:
         raise ConfigError(f"{where} digest must be \"hour\", \"day\" or \"none\", not {digest!r}")
     plans = _str_list(table.get("plans", list(defaults.plans)), f"{where} plans")
     since = _moment(table["since"], f"{where} since") if "since" in table else defaults.since
-    return Rules(priority, tuple(plans), tuple(relations), digest, since)
+    kinds = _str_list(table.get("kinds", list(defaults.kinds)), f"{where} kinds")
+    for kind in kinds:
+        if kind not in ALERT_KINDS:
+            raise ConfigError(f"{where} kinds: unknown alert kind {kind!r}{_suggest(kind, ALERT_KINDS)}")
+    return Rules(priority, tuple(plans), tuple(relations), digest, since, tuple(kinds))
 
 
 def _moment(value: Any, where: str) -> datetime:

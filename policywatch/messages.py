@@ -60,6 +60,7 @@ class AlertView:
     changes: tuple[dict[str, Any], ...] = ()
     counts: dict[str, Any] = field(default_factory=dict)
     summary: dict[str, Any] = field(default_factory=dict)
+    kind: str = "plan"
 
     @classmethod
     def from_record(cls, record: dict[str, Any], *, base_url: str) -> AlertView:
@@ -87,7 +88,7 @@ class AlertView:
             plan=pick("plan") or record.get("plan_name"), doc_count=_doc_count(record),
             created_at=record.get("created_at"), figures=_dicts(summary.get("figures")),
             changes=_dicts(summary.get("changes")), counts=dict(summary.get("counts") or {}),
-            summary=summary,
+            summary=summary, kind=str(record.get("kind") or summary.get("kind") or "plan"),
         )
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from store.base import ArchiveBase, dumps, now, row_id
 from store.errors import ArchiveError
+from store.kinds import AlertKind, alert_kind
 
 _STATES = {"unread": "a.reviewed_at IS NULL", "reviewed": "a.reviewed_at IS NOT NULL"}
 _ALERT_COLUMNS = (
@@ -46,13 +47,21 @@ def timestamp(value: datetime | str | None) -> str:
 class OutboxMixin(ArchiveBase):
     """enqueue_alert, the inbox queries, and per-channel delivery bookkeeping."""
 
-    def enqueue_alert(self, *, group_key: str, priority: str, plan_id: int, document_id: int,
-                      version_id: int, comparison_id: int, relation: str, title: str,
-                      summary: dict[str, Any]) -> tuple[int, bool]:
-        """Record an alert, or attach the document to the open alert of its group.
+    def enqueue_alert(self, *, group_key: str, priority: str, plan_id: int | None, document_id: int | None,
+                      version_id: int | None, comparison_id: int | None, relation: str | None, title: str,
+                      summary: dict[str, Any], kind: AlertKind | str = AlertKind.PLAN) -> tuple[int, bool]:
+        """Record an alert of ``kind`` (store.kinds), or attach the document to the open alert of its group.
 
         Returns ``(alert_id, created)``; the same version twice attaches nothing.
+        ``plan_id``, ``comparison_id`` and ``relation`` are None for alerts about no plan
+        (a status change has no comparison); ``document_id`` and ``version_id`` are None
+        for alerts about no document (a failing source): such an alert is created once
+        per open group and lists no documents.
         """
+        try:
+            kind = alert_kind(kind)
+        except ValueError as exc:
+            raise ArchiveError(str(exc)) from None
         with self.write() as conn:
             known = conn.execute(
                 "SELECT a.id FROM alert_documents ad JOIN alerts a ON a.id = ad.alert_id"
@@ -64,20 +73,22 @@ class OutboxMixin(ArchiveBase):
                 " WHERE alert_id = a.id AND status = 'delivered') ORDER BY id DESC LIMIT 1",
                 (group_key,)).fetchone()
             if open_alert:
-                self._attach(conn, open_alert[0], document_id, version_id, comparison_id)
+                if version_id is not None:
+                    self._attach(conn, open_alert[0], document_id, version_id, comparison_id)
                 return open_alert[0], False
             stamp = now()
             alert_id = self._checked(conn, (
-                "INSERT INTO alerts (group_key, priority, plan_id, document_id, version_id, comparison_id,"
+                "INSERT INTO alerts (group_key, kind, priority, plan_id, document_id, version_id, comparison_id,"
                 " relation, title, summary, doc_count, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)"),
-                (group_key, priority, plan_id, document_id, version_id, comparison_id, relation, title,
-                 dumps(summary), stamp, stamp)).lastrowid
-            self._attach(conn, alert_id, document_id, version_id, comparison_id)
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)"),
+                (group_key, kind.value, priority, plan_id, document_id, version_id, comparison_id, relation,
+                 title, dumps(summary), stamp, stamp)).lastrowid
+            if version_id is not None:
+                self._attach(conn, alert_id, document_id, version_id, comparison_id)
             return alert_id, True
 
     def _attach(self, conn: sqlite3.Connection, alert_id: int, document_id: int, version_id: int,
-                comparison_id: int) -> None:
+                comparison_id: int | None) -> None:
         """Add a document to an alert, recount its documents, and mark it unread again."""
         self._checked(conn, "INSERT INTO alert_documents (alert_id, document_id, version_id, comparison_id,"
                       " added_at) VALUES (?, ?, ?, ?, ?)", (alert_id, document_id, version_id, comparison_id, now()))
@@ -94,14 +105,20 @@ class OutboxMixin(ArchiveBase):
             raise ArchiveError(f"alert refers to something not in the archive ({exc})") from exc
 
     def alerts(self, *, state: str | None = None, priority: str | None = None, plan: str | int | None = None,
-               source: str | None = None, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
-        """Alerts newest first; ``state`` is unread | reviewed; ``plan`` a name or id."""
+               source: str | None = None, kind: str | None = None, limit: int = 50,
+               offset: int = 0) -> list[dict[str, Any]]:
+        """Alerts newest first; ``state`` is unread | reviewed; ``plan`` a name or id; ``kind`` an AlertKind."""
         where, params = [], []
         if state is not None:
             if state not in _STATES:
                 raise ArchiveError(f"unknown alert state {state!r} (expected unread or reviewed)")
             where.append(_STATES[state])
-        for clause, value in (("a.priority = ?", priority), ("d.source = ?", source)):
+        if kind is not None:
+            try:
+                kind = alert_kind(kind).value
+            except ValueError as exc:
+                raise ArchiveError(str(exc)) from None
+        for clause, value in (("a.priority = ?", priority), ("d.source = ?", source), ("a.kind = ?", kind)):
             if value is not None:
                 where.append(clause)
                 params.append(value)

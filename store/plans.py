@@ -13,7 +13,8 @@ from store.searchindex import reindex
 
 _PLAN_SELECT = (
     "SELECT p.id, p.name, pv.title, p.latest_version_id AS plan_version_id, pv.body, pv.document,"
-    " pv.content_hash, p.created_at, pv.created_at AS updated_at, pv.seq AS version_count"
+    " pv.content_hash, p.created_at, pv.created_at AS updated_at, pv.seq AS version_count,"
+    " p.home_document_id"
     " FROM plans p LEFT JOIN plan_versions pv ON pv.id = p.latest_version_id"
 )
 
@@ -36,8 +37,12 @@ class PlanResult:
 class PlansMixin(ArchiveBase):
     """track_plan / plans / plan and save_comparison / comparisons."""
 
-    def track_plan(self, name: str, doc: Document) -> PlanResult:
-        """Track ``doc`` under ``name``; a changed text becomes the plan's next version."""
+    def track_plan(self, name: str, doc: Document, *, source_version_id: int | None = None) -> PlanResult:
+        """Track ``doc`` under ``name``; a changed text becomes the plan's next version.
+
+        ``source_version_id`` names the archived document version the text was taken
+        from (the plan's home), kept with the plan version it creates.
+        """
         name = (name or "").strip()
         if not name:
             raise ArchiveError("a tracked plan needs a non-empty name")
@@ -56,9 +61,10 @@ class PlansMixin(ArchiveBase):
             if latest_hash == digest:
                 return PlanResult(plan_id, latest_id, False)
             version_id = conn.execute(
-                "INSERT INTO plan_versions (plan_id, seq, content_hash, created_at, title, body, document)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (plan_id, (seq or 0) + 1, digest, now(), doc.title, plan_text(doc), dumps(doc.to_dict()))).lastrowid
+                "INSERT INTO plan_versions (plan_id, seq, content_hash, created_at, title, body, document,"
+                " source_version_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (plan_id, (seq or 0) + 1, digest, now(), doc.title, plan_text(doc), dumps(doc.to_dict()),
+                 source_version_id)).lastrowid
             conn.execute("UPDATE plans SET latest_version_id = ? WHERE id = ?", (version_id, plan_id))
             return PlanResult(plan_id, version_id, True)
 
@@ -76,6 +82,33 @@ class PlansMixin(ArchiveBase):
                 "SELECT id, seq, content_hash, title, created_at FROM plan_versions WHERE plan_id = ?"
                 " ORDER BY seq", (found["id"],))
         return found
+
+    def set_plan_home(self, plan_id: int, document_id: int | None) -> None:
+        """Make ``document_id`` the plan's home: its new versions become the plan's versions."""
+        with self.write() as conn:
+            try:
+                changed = conn.execute("UPDATE plans SET home_document_id = ? WHERE id = ?",
+                                       (document_id, plan_id)).rowcount
+            except sqlite3.IntegrityError:
+                raise ArchiveError(f"no document {document_id} in the archive") from None
+        if not changed:
+            raise ArchiveError(f"no plan {plan_id} in the archive")
+
+    def plan_summaries(self) -> list[dict[str, Any]]:
+        """Every tracked plan: id, name, versions (count), home (document id or None), latest_version_at."""
+        return self.rows(
+            "SELECT p.id, p.name, count(pv.id) AS versions, p.home_document_id AS home,"
+            " max(pv.created_at) AS latest_version_at FROM plans p"
+            " LEFT JOIN plan_versions pv ON pv.plan_id = p.id GROUP BY p.id ORDER BY p.id")
+
+    def plans_homed_at(self, document_id: int) -> list[dict[str, Any]]:
+        """The plans whose home is this document (like :meth:`plans` gives them)."""
+        return self.rows(f"{_PLAN_SELECT} WHERE p.home_document_id = ? ORDER BY p.id", (document_id,))
+
+    def plan_versions(self, plan_id: int) -> list[dict[str, Any]]:
+        """Every version of a plan, oldest first, with its body and content hash."""
+        return self.rows("SELECT id, plan_id, seq, content_hash, title, body, created_at, source_version_id"
+                         " FROM plan_versions WHERE plan_id = ? ORDER BY seq", (plan_id,))
 
     def plan_version(self, plan_version_id: int) -> dict[str, Any] | None:
         """One plan version with its Document dict (``document``)."""

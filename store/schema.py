@@ -159,6 +159,19 @@ def _v6_drop_unused_indexes(db: sqlite_utils.Database) -> None:
     db.execute("DROP INDEX IF EXISTS idx_documents_latest_version_id")
 
 
+def _v7_alert_kinds(db: sqlite_utils.Database) -> None:
+    """Every alert gets a ``kind`` (store.kinds.AlertKind); alerts stored before it are ``plan`` alerts."""
+    db.execute("ALTER TABLE alerts ADD COLUMN kind TEXT NOT NULL DEFAULT 'plan'")
+    db["alerts"].create_index(["kind", "created_at"])
+
+
+def _v8_plan_home(db: sqlite_utils.Database) -> None:
+    """A tracked plan's *home* document (whose new versions become plan versions) and, per plan
+    version, the document version it was taken from."""
+    db.execute("ALTER TABLE plans ADD COLUMN home_document_id INTEGER REFERENCES documents(id)")
+    db.execute("ALTER TABLE plan_versions ADD COLUMN source_version_id INTEGER REFERENCES versions(id)")
+
+
 #: The ordered migrations. Append only; when the tokens of store.textindex change,
 #: append a step that rebuilds the index (like 004: punctuation became part of runs).
 MIGRATIONS: list[tuple[str, Migration]] = [
@@ -168,6 +181,8 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("004_punctuation_tokens", lambda db: searchindex.rebuild(db.conn)),
     ("005_fts_automerge", _v5_automerge),
     ("006_drop_unused_indexes", _v6_drop_unused_indexes),
+    ("007_alert_kinds", _v7_alert_kinds),
+    ("008_plan_home", _v8_plan_home),
 ]
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from policywatch.cli.common import CliError, config_path, db_path
+from store.kinds import ALERT_KINDS
 
 PRIORITIES = ("low", "normal", "high")
 
@@ -35,20 +36,23 @@ def alerts_group() -> None:
 @click.option("--priority", type=click.Choice(PRIORITIES), help="Only this priority.")
 @click.option("--plan", help="Only alerts on this tracked plan (name or id).")
 @click.option("--source", help="Only alerts from this source.")
+@click.option("--kind", type=click.Choice(ALERT_KINDS), help="Only alerts of this kind (revised, status, …).")
 @click.option("--pending", is_flag=True, help="Only alerts not yet delivered on some enabled channel.")
 @click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.pass_context
 def list_command(ctx: click.Context, state: str | None, priority: str | None, plan: str | None,
-                 source: str | None, pending: bool, limit: int, fmt: str) -> None:
+                 source: str | None, kind: str | None, pending: bool, limit: int, fmt: str) -> None:
     """List alerts, newest first, with their delivery state on each channel.
 
         policywatch alerts list --priority high --pending
+        policywatch alerts list --kind revised --format json
     """
     config, _channels = load_settings(ctx, build=False)
     names = [c.name for c in config.channels if c.enabled]
     with open_archive(ctx) as archive:
-        rows = archive.alerts(state=state, priority=priority, plan=plan, source=source, limit=limit)
+        rows = archive.alerts(state=state, priority=priority, plan=plan, source=source, kind=kind,
+                              limit=limit)
         detailed = [_with_deliveries(archive.alert(row["id"]) or row, names) for row in rows]
     if pending:
         detailed = [a for a in detailed if any(d["status"] not in ("delivered", "skipped")
@@ -167,7 +171,8 @@ def channels_command(ctx: click.Context, kinds: bool) -> None:
         where = redact(channel.url or channel.options.get("path", ""))
         click.echo(f"{channel.name} ({channel.kind}){state}: {where}")
         since = f" since={rules.since.isoformat()}" if rules.since else ""
-        click.echo(f"    min_priority={rules.min_priority} plans={','.join(rules.plans) or 'all'}"
+        click.echo(f"    min_priority={rules.min_priority} kinds={','.join(rules.kinds) or 'all'}"
+                   f" plans={','.join(rules.plans) or 'all'}"
                    f" relations={','.join(rules.relations) or 'all'} digest={rules.digest or 'none'}{since}")
 
 
@@ -219,7 +224,8 @@ def _alert_line(alert: dict[str, Any]) -> str:
     docs = alert.get("documents_count") or alert.get("doc_count") or 1
     grouped = f" ×{docs}" if docs > 1 else ""
     created = str(alert.get("created_at") or "")[:16].replace("T", " ")
-    return (f"#{alert['id']:<5} {created}  {alert.get('priority', ''):<6} {alert.get('relation', ''):<15}"
+    what = alert.get("relation") or alert.get("kind") or ""
+    return (f"#{alert['id']:<5} {created}  {alert.get('kind', 'plan'):<12} {alert.get('priority', ''):<6} {what:<15}"
             f"{grouped} {alert.get('title', '')}")
 
 

@@ -6,6 +6,7 @@ one-line messages with exit status 2.
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -63,15 +64,21 @@ def _filters(kwargs: dict[str, Any]) -> dict[str, Any]:
 @click.command()
 @click.argument("path", required=False)
 @click.option("--name", help="The plan's name (how alerts and filters refer to it).")
+@click.option("--home", metavar="URL_OR_ID",
+              help="The plan's home: the archived document whose new versions become the plan's versions.")
 @click.option("--list", "list_plans", is_flag=True, help="List the tracked plans instead.")
 @click.pass_context
-def track(ctx: click.Context, path: str | None, name: str | None, list_plans: bool) -> None:
+def track(ctx: click.Context, path: str | None, name: str | None, home: str | None, list_plans: bool) -> None:
     """Track an action plan: PATH (file or URL) is normalised and stored as plan NAME.
 
     Tracking the same name again with a changed text records the plan's next version.
+    --home names the document the plan lives at (by archive id or URL); setting a
+    home whose text differs from the plan's makes that text the plan's next version,
+    and each later version of the home becomes a plan version (a plan_changed alert).
 
     \b
     policywatch track seeds/000_9b394f8deb7d7ec6.txt --name 工业互联网和人工智能融合赋能行动方案
+    policywatch track --name 工业互联网和人工智能融合赋能行动方案 --home 12
     policywatch track --list
     """
     if list_plans:
@@ -79,21 +86,69 @@ def track(ctx: click.Context, path: str | None, name: str | None, list_plans: bo
             for plan in archive.plans():
                 click.echo(f"{plan['id']}\t{plan['name']}\tv{plan['version_count']}\t{plan['title']}")
         return
-    if not path or not name:
-        raise CliError("track needs PATH and --name NAME (or --list)")
+    if not name or not (path or home):
+        raise CliError("track needs PATH and --name NAME, or --name NAME --home URL_OR_ID (or --list)")
+    document = _load_plan_file(path) if path else None
+    with opened(ctx) as archive:
+        if document is None and archive.plan(name) is None:
+            raise CliError(f"no tracked plan {name!r}: give PATH to track it, with --home to set its home")
+        result = archive.track_plan(name, document) if document is not None else None
+        if home is not None:
+            result = _set_home(archive, name, home) or result
+        plan = archive.plan(name)
+    assert plan is not None
+    what = "new version" if result and result.created_version else "unchanged"
+    homed = f", home document {plan['home_document_id']}" if plan.get("home_document_id") else ""
+    click.echo(f"plan {plan['name']!r} (id {plan['id']}): {what}, version {plan['version_count']} "
+               f"(plan_version_id {plan['plan_version_id']}){homed} — {plan['title']}")
+
+
+def _load_plan_file(path: str) -> Any:
+    """The Document of a plan file or URL, or a one-line error."""
     from crawler.normalise import NormaliseError, load
 
     try:
-        document = load(path)
+        return load(path)
     except NormaliseError as exc:
         raise CliError(str(exc)) from exc
+
+
+def _set_home(archive: Archive, name: str, home: str) -> Any:
+    """Make document ``home`` the plan's home; its text, when different, becomes the next plan version."""
+    from store.model import Document
+
+    document = archive.resolve_document(home)
+    if document is None:
+        raise CliError(f"no document {home} in the archive (give its id or URL)")
+    latest = archive.get(document["id"]) or {}
+    version = latest.get("version")
+    if version is None:
+        raise CliError(f"document {document['id']} has no text to track (status {document['status']})")
+    result = archive.track_plan(name, Document.from_dict(version), source_version_id=version["id"])
+    archive.set_plan_home(result.plan_id, document["id"])
+    return result
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_context
+def plans(ctx: click.Context, fmt: str) -> None:
+    """List the tracked plans: versions, home document and when the latest version was recorded.
+
+    \b
+    policywatch plans --format json
+    """
     with opened(ctx) as archive:
-        result = archive.track_plan(name, document)
-        plan = archive.plan(result.plan_id)
-    assert plan is not None
-    what = "new version" if result.created_version else "unchanged"
-    click.echo(f"plan {plan['name']!r} (id {result.plan_id}): {what}, version {plan['version_count']} "
-               f"(plan_version_id {result.plan_version_id}) — {plan['title']}")
+        rows = archive.plan_summaries()
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo("No tracked plans (policywatch track PATH --name NAME).")
+    for row in rows:
+        home = f"home {row['home']}" if row["home"] else "no home"
+        click.echo(f"{row['id']}\t{row['name']}\t{row['versions']} version(s)\t{home}\t"
+                   f"latest {str(row['latest_version_at'] or '-')[:19]}")
 
 
 @click.command()
@@ -152,7 +207,14 @@ def show(ctx: click.Context, document_id: str, seq: int | None, fmt: str) -> Non
             document["version"] = versions[seq]
         document["comparisons"] = archive.comparisons(version_id=(document["version"] or {}).get("id", -1))
         document["events"] = archive.events(document["id"])
+        document["plan_home"] = _plan_home(archive, document["id"])
     print_document(document, fmt)
+
+
+def _plan_home(archive: Archive, document_id: int) -> dict[str, Any] | None:
+    """The plan this document is the home of ({id, name}), or None."""
+    homed = archive.plans_homed_at(document_id)
+    return {"id": homed[0]["id"], "name": homed[0]["name"]} if homed else None
 
 
 @click.command()
@@ -190,4 +252,4 @@ def export(ctx: click.Context, query: str | None, fmt: str, **kwargs: Any) -> No
             write_json_array(rows)
 
 
-COMMANDS = [track, search, show, history, export]
+COMMANDS = [track, plans, search, show, history, export]
