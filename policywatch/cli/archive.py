@@ -25,6 +25,7 @@ from policywatch.cli.archive_output import (
 from policywatch.cli.common import CliError, db_path
 from store.archive import Archive
 from store.errors import ArchiveError
+from store.model import STATUSES
 
 
 @contextmanager
@@ -47,7 +48,7 @@ def filter_options(command: Callable) -> Callable:
         click.option("--relation", help="Only documents whose comparison with a plan gave this relation "
                                         "(identical, repost, altered_repost, revision, excerpt, interpretation…)."),
         click.option("--plan", help="Only documents compared with this tracked plan (name or id)."),
-        click.option("--status", type=click.Choice(["ok", "deleted", "blocked", "unavailable"]),
+        click.option("--status", type=click.Choice(list(STATUSES)),
                      help="Only documents with this status."),
     ]
     for option in reversed(options):

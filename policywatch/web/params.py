@@ -39,7 +39,7 @@ Date = Annotated[Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}([T ][0-9:+.Z-
 Priority = Literal["high", "normal", "low"]
 State = Literal["unread", "reviewed"]
 Relation = Literal["identical", "repost", "altered_repost", "revision", "excerpt", "interpretation", "unrelated"]
-Status = Literal["ok", "deleted", "blocked", "unavailable"]
+Status = Literal["ok", "deleted", "blocked", "unavailable", "unreachable"]
 
 RELATIONS: tuple[str, ...] = Relation.__args__
 

@@ -1,0 +1,160 @@
+"""Watching change itself, end to end: real Scrapy crawls of loopback sites, a real archive,
+real SMTP (aiosmtpd) and webhook receivers.
+
+- an MIIT article whose figure changes between two crawls gives exactly one ``revised``
+  alert naming old and new figure, delivered on every channel; a third crawl gives none;
+- a WeChat article turning into the deleted template gives one ``status`` alert; one behind
+  the anti-bot page gives none until it persists for ``unreachable_after`` checks.
+"""
+from __future__ import annotations
+
+import email
+import json
+import sqlite3
+from email import policy
+from pathlib import Path
+
+from policywatch.alerts import deliver
+from policywatch.channels import build_channels
+from policywatch.config import parse_config
+from store.archive import Archive
+from tests.support import serve_site
+from tests.support.crawl import crawl_counts, write_sources
+from tests.support.miit import Article, MiitSite
+from tests.test_alerts_support import receiver
+from tests.test_channels_smtp import smtp_server  # noqa: F401 - the real SMTP server fixture
+
+REVISED_TITLE = "关于推进工业互联网平台建设的通知"
+WECHAT_PATH = "/s/watched-article"
+FEED_PATH = "/feed.xml"
+
+
+def _article(figure: str) -> Article:
+    return Article("0" * 31 + "1", REVISED_TITLE, "2026-03-02",
+                   ["为加快工业互联网发展，现将有关事项通知如下。",
+                    f"一、到2028年，推动不少于{figure}家企业实施新型工业网络改造升级。",
+                    "二、各地要加强组织实施，确保各项任务落到实处。"])
+
+
+def _alerts(db: Path, kind: str | None = None) -> list[dict]:
+    with Archive(db) as archive:
+        return archive.alerts(kind=kind, limit=100)
+
+
+def _channels_config(tmp_path: Path, smtp_port: int, hooks: dict[str, str]) -> dict:
+    channels = [{"name": "mail", "kind": "email", "url": f"smtp://127.0.0.1:{smtp_port}",
+                 "from": "pw@example.org", "to": "analyst@example.org"},
+                {"name": "atom", "kind": "atom", "path": str(tmp_path / "alerts.atom")}]
+    channels += [{"name": kind, "kind": kind, "url": url} for kind, url in hooks.items()]
+    return {"web": {"base_url": "https://pw.example.org"}, "channel": channels}
+
+
+def test_a_changed_figure_gives_one_revised_alert_on_every_channel(tmp_path, smtp_server):  # noqa: F811
+    controller, inbox = smtp_server
+    db = tmp_path / "a.db"
+    with serve_site() as site:
+        column = MiitSite(site, [_article("50000")])
+        sources = write_sources(tmp_path, [{"name": "miit-test", "kind": "miit", "url": column.url,
+                                            "allow_private": True, "recheck": "0s"}])
+        first = crawl_counts(sources, db)
+        assert first["new"] == 1 and first["alerts"] == 0, first
+        column.articles = [_article("60000")]
+        column.mount_articles()
+        second = crawl_counts(sources, db)
+        assert second["changed"] == 1 and second["alerts"] == 1, second
+        third = crawl_counts(sources, db)
+        assert (third["changed"], third["alerts"]) == (0, 0), third
+    (alert,) = _alerts(db)
+    assert alert["kind"] == "revised" and alert["priority"] == "high"
+    summary = alert["summary"]
+    assert any(f["old"].endswith("50000家") or f["old"] == "50000" for f in summary["figures"]), summary
+    assert any("60000" in f["new"] for f in summary["figures"])
+    assert summary["title_change"] is None and summary["changes"][0]["kind"] == "changed"
+
+    hooks = {}
+    with receiver() as wecom, receiver() as dingtalk, receiver() as feishu, receiver() as webhook:
+        hooks = {"wecom": wecom.url, "dingtalk": dingtalk.url, "feishu": feishu.url, "webhook": webhook.url}
+        config = parse_config(_channels_config(tmp_path, controller.port, hooks))
+        channels = build_channels(config)
+        with Archive(db) as archive:
+            report = deliver(archive, config, channels)
+            assert report.sent == len(channels) and report.failed == 0, [c.line() for c in report.channels]
+            again = deliver(archive, config, channels)
+            assert again.sent == 0
+        for channel in channels:
+            channel.close()
+        texts = {
+            "wecom": wecom.bodies()[0]["markdown"]["content"],
+            "dingtalk": dingtalk.bodies()[0]["markdown"]["text"],
+            "feishu": json.dumps(feishu.bodies()[0], ensure_ascii=False),
+            "webhook": json.dumps(webhook.bodies()[0], ensure_ascii=False),
+        }
+        assert webhook.bodies()[0]["alerts"][0]["kind"] == "revised"
+    (_, _, raw), = inbox.messages
+    mail = email.message_from_bytes(raw, policy=policy.default)
+    texts["mail"] = str(mail["Subject"]) + mail.get_body(("plain",)).get_content()
+    texts["atom"] = (tmp_path / "alerts.atom").read_text(encoding="utf-8")
+    for name, text in texts.items():
+        assert "修订" in text and "50000" in text and "60000" in text, (name, text[:400])
+    assert str(mail["Subject"]).index("60000") < str(mail["Subject"]).index(REVISED_TITLE)
+
+
+def _wechat_article(figure: str = "50000") -> str:
+    return (f"<html><head><meta charset='utf-8'><meta property='og:title' content='算力行动解读'>"
+            f"<link rel='canonical' href='https://mp.weixin.qq.com{WECHAT_PATH}'></head><body>"
+            "<div id='js_content'><h1 class='rich_media_title' id='activity-name'>算力行动解读</h1>"
+            f"<p>到2028年，推动不少于{figure}家企业实施新型工业网络改造升级。</p>"
+            "<p>各地要加强组织实施，确保各项任务落到实处。</p></div></body></html>")
+
+
+def _status_page(message: str) -> str:
+    """WeChat's own error template (its script host marks the page as WeChat's, as on the real site)."""
+    return (f"<html><head><meta charset='utf-8'><script src='https://res.wx.qq.com/mmbizwap/zh_CN/htmledition/js/"
+            f"appmsg.js'></script></head><body><div class='weui-msg'><div class='weui-msg__title'>"
+            f"{message}</div></div></body></html>")
+
+
+def _feed(url: str) -> str:
+    return (f"<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>公众号</title>"
+            f"<item><title>算力行动解读</title><link>{url}</link><pubDate>Mon, 02 Mar 2026 10:00:00 +0800</pubDate>"
+            "</item></channel></rss>")
+
+
+def _wechat_crawls(tmp_path: Path, pages: list[str], *extra: str) -> tuple[Path, list[dict]]:
+    """Crawl a feed linking one article once per page body in ``pages``; the counts of each crawl."""
+    db = tmp_path / "w.db"
+    with serve_site() as site:
+        article_url = site.url(WECHAT_PATH)
+        site.route(FEED_PATH, _feed(article_url), content_type="application/rss+xml")
+        sources = write_sources(tmp_path, [{"name": "wechat-test", "kind": "feed", "url": site.url(FEED_PATH),
+                                            "allow_private": True, "recheck": "0s"}])
+        counts = []
+        for body in pages:
+            site.route(WECHAT_PATH, body, content_type="text/html; charset=utf-8")
+            counts.append(crawl_counts(sources, db, *extra))
+    return db, counts
+
+
+def test_a_deleted_wechat_article_gives_one_status_alert(tmp_path):
+    deleted = _status_page("该内容已被发布者删除")
+    db, counts = _wechat_crawls(tmp_path, [_wechat_article(), deleted, deleted])
+    assert counts[0]["new"] == 1
+    (alert,) = _alerts(db, "status")
+    assert alert["priority"] == "normal"  # a WeChat repost disappearing
+    summary = alert["summary"]
+    assert (summary["status_from"], summary["status_to"]) == ("ok", "deleted")
+    assert "不少于50000家" in summary["last_text"]
+    assert len(_alerts(db)) == 1
+
+
+def test_the_anti_bot_page_alerts_only_once_it_persists(tmp_path):
+    verify = _status_page("环境异常</div><div class='weui-msg__desc'>完成验证后即可继续访问")
+    db, counts = _wechat_crawls(tmp_path, [_wechat_article(), verify, verify])
+    assert _alerts(db) == [], "two anti-bot checks are not yet a lasting disappearance"
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT status, unreachable_checks FROM documents").fetchone() == ("unreachable", 2)
+    (tmp_path / "persisting").mkdir()
+    db, counts = _wechat_crawls(tmp_path / "persisting", [_wechat_article(), verify, verify, verify, verify])
+    (alert,) = _alerts(db)
+    assert alert["kind"] == "status" and alert["summary"]["status_to"] == "unreachable"
+    assert alert["summary"]["status_from"] == "ok"
