@@ -306,8 +306,9 @@ class Ingestor:
         data = comparison.to_dict()
         data.update(copies_plan_version=version["seq"], plan_version=plan["version_count"], priority="normal")
         comparison_id = self.archive.save_comparison(version_id, version["id"], data)
-        alerted = self._plan_alert(plan, version["id"], comparison.fingerprint(), data, doc, document_id,
-                                   version_id, comparison_id, source)
+        group = f"{comparison.fingerprint()}:now-v{plan['version_count']}"  # not the alerts of v1's own time
+        alerted = self._plan_alert(plan, version["id"], group, data, doc, document_id, version_id,
+                                   comparison_id, source)
         return comparison.relation, alerted
 
     def _plan_alert(self, plan: dict[str, Any], plan_version_id: int, fingerprint: str, data: dict[str, Any],

@@ -158,3 +158,66 @@ def test_the_anti_bot_page_alerts_only_once_it_persists(tmp_path):
     (alert,) = _alerts(db)
     assert alert["kind"] == "status" and alert["summary"]["status_to"] == "unreachable"
     assert alert["summary"]["status_from"] == "ok"
+
+
+PLAN_NAME = "工业互联网平台行动"
+PLAN_PARAGRAPHS = [
+    "一、总体要求",
+    "到2028年，推动不少于{figure}家企业实施新型工业网络改造升级，培育一批工业互联网平台。",
+    "二、重点任务",
+    "（一）加快工业网络开放智能升级，建设高质量外网和企业内网。",
+    "（二）推进平台体系建设，打造一批跨行业跨领域平台。",
+    "三、保障措施",
+    "各地要加强组织实施，完善配套政策，确保各项任务落到实处。",
+]
+
+
+def _plan_article(figure: str) -> Article:
+    return Article("0" * 31 + "2", "关于印发工业互联网平台行动的通知", "2026-03-05",
+                   [p.format(figure=figure) for p in PLAN_PARAGRAPHS])
+
+
+def _repost_page(figure: str) -> str:
+    body = "".join(f"<p>{p.format(figure=figure)}</p>" for p in PLAN_PARAGRAPHS)
+    return ("<html><head><meta charset='utf-8'><script src='https://res.wx.qq.com/mmbizwap/a.js'></script>"
+            f"<meta property='og:title' content='转发：工业互联网平台行动'></head><body><div id='js_content'>{body}"
+            "</div></body></html>")
+
+
+def test_a_home_documents_new_version_changes_the_plan_and_old_reposts_copy_v1(tmp_path):
+    db = tmp_path / "p.db"
+    plan_file = tmp_path / "plan.md"
+    plan_file.write_text("# 工业互联网平台行动\n\n" + "\n\n".join(p.format(figure="50000") for p in PLAN_PARAGRAPHS),
+                         encoding="utf-8")
+    from click.testing import CliRunner
+
+    from policywatch.cli import group
+    assert CliRunner().invoke(group, ["--db", str(db), "track", str(plan_file), "--name", PLAN_NAME]).exit_code == 0
+    with serve_site() as site:
+        column = MiitSite(site, [_plan_article("50000")])
+        sources = write_sources(tmp_path, [{"name": "miit-test", "kind": "miit", "url": column.url,
+                                            "allow_private": True, "recheck": "0s"}])
+        crawl_counts(sources, db)
+        with Archive(db) as archive:
+            (plan,) = archive.plan_summaries()
+            assert plan["home"] is not None, "the official faithful copy became the plan's home"
+        column.articles = [_plan_article("60000")]
+        column.mount_articles()
+        counts = crawl_counts(sources, db)
+        assert counts["changed"] == 1, counts
+        site.route("/feed.xml", _feed(site.url(WECHAT_PATH)), content_type="application/rss+xml")
+        site.route(WECHAT_PATH, _repost_page("50000"), content_type="text/html; charset=utf-8")
+        feed = write_sources(tmp_path, [{"name": "wechat-test", "kind": "feed", "url": site.url("/feed.xml"),
+                                         "allow_private": True}], name="feed.toml")
+        crawl_counts(feed, db)
+    with Archive(db) as archive:
+        (plan,) = archive.plan_summaries()
+        assert plan["versions"] == 2 and plan["latest_version_at"]
+        assert archive.alerts(kind="revised") == [], "the home's new version is a plan change, not a revision"
+        (changed,) = archive.alerts(kind="plan_changed")
+        assert changed["priority"] == "high" and changed["plan_name"] == PLAN_NAME
+        figures = changed["summary"]["figures"]
+        assert any("50000" in (f["old"] or "") and "60000" in (f["new"] or "") for f in figures), figures
+        (copy,) = [a for a in archive.alerts(kind="plan") if a["summary"].get("copies_plan_version")]
+        assert copy["summary"]["copies_plan_version"] == 1 and copy["summary"]["plan_version"] == 2
+        assert copy["relation"] in ("identical", "repost")
