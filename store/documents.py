@@ -225,10 +225,21 @@ class DocumentsMixin(ArchiveBase):
     def known_document(self, url: str) -> dict[str, Any] | None:
         """Cheap look-up for incremental crawls: id, status, times, validators, latest hash."""
         return self.row(
-            "SELECT d.id, d.key, d.url, d.status, d.first_seen, d.last_seen, d.last_checked, d.etag,"
+            "SELECT d.id, d.key, d.url, d.kind, d.status, d.first_seen, d.last_seen, d.last_checked, d.etag,"
             " d.last_modified, d.latest_version_id, v.content_hash FROM documents d"
             " LEFT JOIN versions v ON v.id = d.latest_version_id"
             " WHERE d.key = ?1 OR d.url = ?1 OR d.canonical_url = ?1 ORDER BY d.key = ?1 DESC LIMIT 1", (url,))
+
+    def recheck_candidates(self, source: str, *, limit: int = 200) -> list[dict[str, Any]]:
+        """A source's known documents, least recently checked first (the crawler re-checks the due ones).
+
+        Provisional feed copies are left out: the feed path fetches them every run until read.
+        """
+        return self.rows(
+            "SELECT d.id, d.key, d.url, d.kind, d.status, d.last_checked, d.last_seen, d.etag, d.last_modified"
+            " FROM documents d LEFT JOIN versions v ON v.id = d.latest_version_id WHERE d.source = ?"
+            " AND coalesce(json_extract(v.meta, '$.provisional'), 0) = 0"
+            " ORDER BY coalesce(d.last_checked, d.last_seen, '') LIMIT ?", (source, int(limit)))
 
     def touch(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> None:
         """Mark a document re-checked (e.g. HTTP 304) and keep its validators; unknown URL: no-op."""

@@ -21,6 +21,7 @@ from store.archive import Archive
 from tests.support import serve_site
 from tests.support.crawl import crawl_counts, write_sources
 from tests.support.miit import Article, MiitSite
+from tests.support.site import Response
 from tests.test_alerts_support import receiver
 from tests.test_channels_smtp import smtp_server  # noqa: F401 - the real SMTP server fixture
 
@@ -221,3 +222,29 @@ def test_a_home_documents_new_version_changes_the_plan_and_old_reposts_copy_v1(t
         (copy,) = [a for a in archive.alerts(kind="plan") if a["summary"].get("copies_plan_version")]
         assert copy["summary"]["copies_plan_version"] == 1 and copy["summary"]["plan_version"] == 2
         assert copy["relation"] in ("identical", "repost")
+
+
+def test_a_silent_edit_behind_a_304_feed_is_seen_by_the_recheck(tmp_path):
+    """The feed answers 304 (nothing new) while the article's figure changed: the re-check finds it."""
+    db = tmp_path / "s.db"
+    with serve_site() as site:
+        def feed(request):
+            if request.headers.get("If-None-Match") == '"feed-v1"':
+                return Response(304, b"")
+            return Response(200, _feed(site.url(WECHAT_PATH)), headers={"ETag": '"feed-v1"'},
+                            content_type="application/rss+xml")
+
+        site.route(FEED_PATH, feed)
+        site.route(WECHAT_PATH, _wechat_article("50000"), content_type="text/html; charset=utf-8")
+        sources = write_sources(tmp_path, [{"name": "wechat-test", "kind": "feed", "url": site.url(FEED_PATH),
+                                            "allow_private": True, "recheck": "0s"}])
+        crawl_counts(sources, db)
+        site.route(WECHAT_PATH, _wechat_article("60000"), content_type="text/html; charset=utf-8")
+        site.reset_hits()
+        counts = crawl_counts(sources, db)
+        assert counts["not_modified"] >= 1 and counts["rechecked"] == 1, counts
+        assert site.hits(WECHAT_PATH) == 1, "re-checked once, not also through the feed"
+        assert counts["changed"] == 1 and counts["alerts"] == 1, counts
+    (alert,) = _alerts(db)
+    assert alert["kind"] == "revised"
+    assert any("60000" in (f["new"] or "") for f in alert["summary"]["figures"])
