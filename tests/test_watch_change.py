@@ -11,6 +11,7 @@ from __future__ import annotations
 import email
 import json
 import sqlite3
+from collections.abc import Iterator
 from email import policy
 from pathlib import Path
 
@@ -121,25 +122,23 @@ def _feed(url: str) -> str:
             "</item></channel></rss>")
 
 
-def _wechat_crawls(tmp_path: Path, pages: list[str], *extra: str) -> tuple[Path, list[dict]]:
-    """Crawl a feed linking one article once per page body in ``pages``; the counts of each crawl."""
+def _wechat_crawls(tmp_path: Path, pages: list[str], *extra: str) -> Iterator[tuple[Path, dict]]:
+    """Crawl a feed linking one article once per page body in ``pages``: (archive, counts) after each crawl."""
     db = tmp_path / "w.db"
     with serve_site() as site:
         article_url = site.url(WECHAT_PATH)
         site.route(FEED_PATH, _feed(article_url), content_type="application/rss+xml")
         sources = write_sources(tmp_path, [{"name": "wechat-test", "kind": "feed", "url": site.url(FEED_PATH),
                                             "allow_private": True, "recheck": "0s"}])
-        counts = []
         for body in pages:
             site.route(WECHAT_PATH, body, content_type="text/html; charset=utf-8")
-            counts.append(crawl_counts(sources, db, *extra))
-    return db, counts
+            yield db, crawl_counts(sources, db, *extra)
 
 
 def test_a_deleted_wechat_article_gives_one_status_alert(tmp_path):
     deleted = _status_page("该内容已被发布者删除")
-    db, counts = _wechat_crawls(tmp_path, [_wechat_article(), deleted, deleted])
-    assert counts[0]["new"] == 1
+    (db, first), *_ = list(_wechat_crawls(tmp_path, [_wechat_article(), deleted, deleted]))
+    assert first["new"] == 1
     (alert,) = _alerts(db, "status")
     assert alert["priority"] == "normal"  # a WeChat repost disappearing
     summary = alert["summary"]
@@ -150,15 +149,23 @@ def test_a_deleted_wechat_article_gives_one_status_alert(tmp_path):
 
 def test_the_anti_bot_page_alerts_only_once_it_persists(tmp_path):
     verify = _status_page("环境异常</div><div class='weui-msg__desc'>完成验证后即可继续访问")
-    db, counts = _wechat_crawls(tmp_path, [_wechat_article(), verify, verify])
-    assert _alerts(db) == [], "two anti-bot checks are not yet a lasting disappearance"
+    crawls = _wechat_crawls(tmp_path, [_wechat_article(), verify, verify, verify, verify])
+    for step, (db, _counts) in enumerate(crawls):
+        if step in (1, 2):
+            assert _alerts(db) == [], f"{step} anti-bot check(s) are not yet a lasting disappearance"
     with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT status, unreachable_checks FROM documents").fetchone() == ("unreachable", 2)
-    (tmp_path / "persisting").mkdir()
-    db, counts = _wechat_crawls(tmp_path / "persisting", [_wechat_article(), verify, verify, verify, verify])
-    (alert,) = _alerts(db)
+        assert conn.execute("SELECT status, unreachable_checks FROM documents").fetchone() == ("unreachable", 4)
+    (alert,) = _alerts(db)  # at the third check, and only once
     assert alert["kind"] == "status" and alert["summary"]["status_to"] == "unreachable"
     assert alert["summary"]["status_from"] == "ok"
+
+
+def test_unreachable_after_is_configurable(tmp_path):
+    verify = _status_page("环境异常</div><div class='weui-msg__desc'>完成验证后即可继续访问")
+    *_, (db, _counts) = _wechat_crawls(tmp_path, [_wechat_article(), verify], "-s",
+                                       "POLICYWATCH_UNREACHABLE_AFTER=1")
+    (alert,) = _alerts(db)
+    assert alert["summary"]["status_to"] == "unreachable"
 
 
 PLAN_NAME = "工业互联网平台行动"

@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from policywatch.cli.common import CliError, db_path
+from policywatch.cli.common import CliError, config_path, db_path
 
 SETTING_HELP = "Override a Scrapy/crawler setting, e.g. -s DOWNLOAD_DELAY=5 (repeatable)."
 
@@ -53,7 +53,7 @@ def crawl_command(ctx: click.Context, sources_file: str | None, names: tuple[str
     if list_only:
         _list_sources(sources, db_path(ctx), fmt)
         return
-    settings = {**(FAST_SETTINGS if fast else {}), **parse_overrides(overrides)}
+    settings = {**watch_settings(ctx), **(FAST_SETTINGS if fast else {}), **parse_overrides(overrides)}
     _configure_logging(verbose)
     started = time.monotonic()
     show = _Progress(enabled=fmt == "text" and sys.stderr.isatty())
@@ -99,6 +99,16 @@ def _check_archive(path: str) -> None:
         Archive(path).close()
     except ArchiveError as exc:
         raise CliError(str(exc)) from exc
+
+
+def watch_settings(ctx: click.Context) -> dict[str, Any]:
+    """The ``[watch]`` settings of policywatch.toml for the crawler (none when there is no config)."""
+    from policywatch.config import ConfigError, load_config
+
+    try:
+        return load_config(config_path(ctx)).watch.crawl_settings()
+    except ConfigError as exc:
+        raise CliError(f"config: {exc}") from None
 
 
 def _configure_logging(verbose: bool) -> None:

@@ -47,7 +47,7 @@ def run_command(ctx: click.Context, once: bool, sources_file: str | None, names:
         raise CliError(str(exc)) from None
     if not sources:
         raise CliError("no enabled sources to run")
-    settings = {**(FAST_SETTINGS if fast else {}), **parse_overrides(overrides)}
+    settings = {**config.watch.crawl_settings(), **(FAST_SETTINGS if fast else {}), **parse_overrides(overrides)}
     archive = open_archive(ctx)  # a file that is not an archive is a one-line error, now
     log_to_stderr(verbose)
     warn_unknown_plans(config, archive)
