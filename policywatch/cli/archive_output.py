@@ -81,6 +81,7 @@ def print_document(document: dict[str, Any], fmt: str) -> None:
         f" (first seen {document['first_seen']}, last seen {document['last_seen']})",
     ]
     lines += [f"event:       {event['at']} {event['old_status'] or 'new'} → {event['new_status']}"
+              if event.get("type", "status") == "status" else f"event:       {event['at']} version {event['seq']}"
               for event in document.get("events", [])]
     lines += [f"compared:    {c['plan_name']} v{c['plan_version_seq']}: {c['relation']}"
               f" (similarity {_score(c['similarity'])}, coverage {_score(c['coverage'])})"
