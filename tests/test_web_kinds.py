@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,7 +16,7 @@ from crawler.ingest import Ingestor
 from policywatch.web import create_app
 from store.archive import Archive
 from store.model import Document
-from tests.browser.sample_archive import build
+from tests.browser.sample_archive import SampleArchive, build
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -30,12 +31,24 @@ def deleted_article(archive: Archive) -> int:
                                            meta={"message": "该内容已被发布者删除"}), source="wechat-feed").document_id
 
 
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    sample = build(tmp_path_factory.mktemp("kinds") / "archive.db")
+def build_with_kinds(path: Path) -> SampleArchive:
+    """The sample archive (its notice gives a revised alert) plus a deleted WeChat article (a status alert)."""
+    sample = build(path)
     with Archive(sample.path) as archive:
         deleted_article(archive)
     return sample
+
+
+def only_alert(sample: SampleArchive, kind: str) -> dict:
+    """The one alert of ``kind`` in the sample."""
+    with Archive(sample.path) as archive:
+        (found,) = archive.alerts(kind=kind)
+    return found
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    return build_with_kinds(tmp_path_factory.mktemp("kinds") / "archive.db")
 
 
 @pytest.fixture(scope="module")
@@ -44,15 +57,9 @@ def client(sample):
         yield client
 
 
-def _alert(sample, kind: str) -> dict:
-    with Archive(sample.path) as archive:
-        (found,) = archive.alerts(kind=kind)
-    return found
-
-
 def test_inbox_shows_every_kind_with_the_change_first(client, sample):
     page = client.get("/").text
-    revised, status = _alert(sample, "revised"), _alert(sample, "status")
+    revised, status = only_alert(sample, "revised"), only_alert(sample, "status")
     item = page.split(f'data-alert="{revised["id"]}"')[1].split("</li>")[0]
     assert "kind-revised" in item and "修订：" in item and "20个" in item and "30个" in item
     item = page.split(f'data-alert="{status["id"]}"')[1].split("</li>")[0]
@@ -63,7 +70,7 @@ def test_inbox_shows_every_kind_with_the_change_first(client, sample):
 
 
 def test_alert_page_shows_the_revision_inline_at_word_level(client, sample):
-    revised = _alert(sample, "revised")
+    revised = only_alert(sample, "revised")
     html = client.get(f"/alerts/{revised['id']}").text
     inline = html.split('class="inline"')[1].split("</span>")[0]
     assert "<del>20</del>" in inline and "<ins>30</ins>" in inline, inline
@@ -73,7 +80,7 @@ def test_alert_page_shows_the_revision_inline_at_word_level(client, sample):
 
 
 def test_alert_page_of_a_status_change(client, sample):
-    status = _alert(sample, "status")
+    status = only_alert(sample, "status")
     html = client.get(f"/alerts/{status['id']}").text
     assert "status-ok" in html and "status-deleted" in html
     assert "Last text kept" in html and "新建智算中心不少于20个" in html
@@ -97,3 +104,16 @@ def test_atom_feed_filters_by_kind_plan_priority_and_source(client, sample):
     assert head.status_code == 200 and head.content == b""
     assert head.headers["content-type"].startswith("application/atom+xml")
     assert int(head.headers["content-length"]) == len(client.get("/alerts.atom", params={"kind": "revised"}).content)
+
+
+def test_plan_page_shows_its_home_and_a_deleted_repost(tmp_path):
+    sample = build(tmp_path / "archive.db")
+    with Archive(sample.path) as archive:
+        archive.set_plan_home(sample.plan_id, sample.repost_id)
+        Ingestor(archive).ingest_document(Document(kind="wechat", url="https://mp.weixin.qq.com/s/repost",
+                                                   status="deleted"), source="wechat-feed")
+    with TestClient(create_app(sample.path)) as client:
+        html = client.get(f"/plans/{sample.plan_id}").text
+    assert f'class="plan-home" href="/documents/{sample.repost_id}"' in html
+    row = html.split(f'href="/documents/{sample.repost_id}">')[2].split("</tr>")[0]
+    assert "status-deleted" in row

@@ -177,7 +177,7 @@ def plan(row: Row) -> schemas.Plan:
     """A tracked plan in the list."""
     return schemas.Plan(id=row["id"], name=row.get("name") or str(row["id"]), title=row.get("title") or "",
                         plan_version_id=row.get("plan_version_id") or row.get("latest_version_id"),
-                        created_at=row.get("created_at"))
+                        created_at=row.get("created_at"), home_document_id=row.get("home_document_id"))
 
 
 def plan_version(row: Row, number: int) -> schemas.PlanVersion:
@@ -192,6 +192,7 @@ def related(cmp: schemas.Comparison, doc: schemas.Document) -> schemas.RelatedDo
         document_id=doc.id, comparison_id=cmp.id, title=doc.title, account=doc.account,
         url=doc.original_url, published_at=doc.published_at, relation=cmp.relation,
         similarity=cmp.similarity, coverage=cmp.coverage, changes=len(cmp.changes), figures=len(cmp.figures),
+        status=doc.status,
     )
 
 

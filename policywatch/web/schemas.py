@@ -284,16 +284,18 @@ class RelatedDocument(BaseModel):
     coverage: float | None = None
     changes: int = 0
     figures: int = 0
+    status: str = "ok"
 
 
 class Plan(BaseModel):
-    """A tracked plan."""
+    """A tracked plan; ``home_document_id`` is the document whose new versions become its versions."""
 
     id: int
     name: str
     title: str = ""
     plan_version_id: int | None = None
     created_at: str | None = None
+    home_document_id: int | None = None
 
 
 class PlanDetail(Plan):

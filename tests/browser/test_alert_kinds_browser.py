@@ -6,21 +6,16 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from store.archive import Archive
-from tests.browser.sample_archive import build
 from tests.browser.server import running_server
 from tests.browser.test_review_browser import browser, page  # noqa: F401 - the Chromium fixtures
-from tests.test_web_kinds import deleted_article
+from tests.test_web_kinds import build_with_kinds, only_alert
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory):
-    sample = build(tmp_path_factory.mktemp("kinds-browser") / "archive.db")
-    with Archive(sample.path) as archive:
-        deleted_article(archive)
-    return sample
+    return build_with_kinds(tmp_path_factory.mktemp("kinds-browser") / "archive.db")
 
 
 @pytest.fixture(scope="module")
@@ -29,14 +24,8 @@ def server(sample):
         yield server
 
 
-def _alert(sample, kind: str) -> dict:
-    with Archive(sample.path) as archive:
-        (found,) = archive.alerts(kind=kind)
-    return found
-
-
 def test_inbox_filters_by_kind_and_opens_the_revision_inline(page, server, sample):  # noqa: F811
-    revised = _alert(sample, "revised")
+    revised = only_alert(sample, "revised")
     page.goto(server.url + "/")
     page.locator("select[name=kind]").select_option("revised")
     page.get_by_role("button", name="Filter").click()
@@ -60,7 +49,7 @@ def test_inbox_filters_by_kind_and_opens_the_revision_inline(page, server, sampl
 
 
 def test_status_alert_page_shows_from_to_and_the_last_text(page, server, sample):  # noqa: F811
-    status = _alert(sample, "status")
+    status = only_alert(sample, "status")
     page.goto(server.url + "/?kind=status")
     item = page.locator(f'li.alert[data-alert="{status["id"]}"]')
     expect(item.locator(".headline")).to_contain_text("已删除：算力解读<b>")
