@@ -175,7 +175,9 @@ class Ingestor:
                 return 0
             status_from = self._status_before_unreachable(saved.document_id)
         elif status_from == "unreachable" and saved.unreachable_checks < self.unreachable_after:
-            return 0  # a passing anti-bot spell was never alerted, so its end is not news
+            if status_to == "ok":
+                return 0  # a passing anti-bot spell was never alerted, so its end is not news
+            status_from = self._status_before_unreachable(saved.document_id)
         elif saved.outcome != "status_changed" and status_to != "ok":
             return 0
         if status_from == status_to:
