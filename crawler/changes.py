@@ -42,7 +42,8 @@ def version_diff(old_title: str, old_text: str, new_title: str, new_text: str) -
 
     comparison = compare(old_text, new_text, plan_title=old_title, doc_title=new_title)
     changes = [{"kind": c.kind, "section": c.section, "old": c.plan_text, "new": c.doc_text,
-                "inline": [list(seg) for seg in c.inline]} for c in comparison.changes]
+                "inline": [list(seg) for seg in c.inline]} for c in comparison.changes
+               if c.kind != "title"]  # the title is ``title_change``, said once
     figures = list(comparison.figures)
     for text in comparison.outside:
         changes.append({"kind": "added", "section": "", "old": None, "new": text, "inline": []})
@@ -61,12 +62,13 @@ def version_diff(old_title: str, old_text: str, new_title: str, new_text: str) -
 
 
 def revision_priority(diff: dict[str, Any]) -> str | None:
-    """``high`` for figures, deadlines or added/removed clauses; ``normal`` for wording; None: no change."""
+    """``high`` for figures, deadlines or added/removed clauses; ``normal`` for wording; ``low`` when only
+    cross-references followed a renumbering; None: no change at all."""
     if diff["figures"] or any(c["kind"] in ("added", "removed") for c in diff["changes"]):
         return "high"
-    if diff["changes"] or diff["title_change"]:
+    if diff["title_change"] or any(c["kind"] != "renumbered" for c in diff["changes"]):
         return "normal"
-    return None
+    return "low" if diff["changes"] else None
 
 
 def top_changes(diff: dict[str, Any]) -> list[dict[str, Any]]:
