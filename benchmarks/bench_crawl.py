@@ -9,6 +9,10 @@ Anchor, measured in the same run: ``scrapy bench`` (Scrapy's own loopback benchm
 link following with no processing), run in a directory without our project settings.
 Targets: full pipeline ≥ 50% of scrapy bench's pages/min; the re-crawl ≥ 5× faster than
 the first crawl and storing nothing; peak memory of the crawl process < 300 MB.
+
+Revision cost: what comparing a new version with its previous one (``crawler.changes.
+version_diff``, the ``revised`` alert's diff) adds per changed document, measured in process
+over the benchmark's own articles with one figure changed; target ≤ 2 ms median.
 """
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ import json
 import os
 import re
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -23,6 +28,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+from crawler.changes import version_diff
 from crawler.normalise import load
 from store.archive import Archive
 from tests.support.crawl import write_sources
@@ -50,6 +56,33 @@ def run() -> None:
     print(f"scrapy bench (anchor, {BENCH_SECONDS}s runs before and after, no processing): {before:,.0f} and "
           f"{after:,.0f} pages/min; the higher one is the anchor (the machine is shared)")
     report(anchor, first, second, *stored)
+    revision_cost()
+
+
+#: Changed documents timed for the revision cost (each a different text, so nothing is memoised).
+REVISIONS = int(os.environ.get("BENCH_REVISIONS", "400"))
+
+
+def revision_cost() -> None:
+    """Median and p95 ms of diffing a changed document's new version with its previous one."""
+    articles = bench_articles(REVISIONS)
+    timings: list[float] = []
+    for article in articles:
+        old = "\n\n".join(article.paragraphs)
+        new = _revised(old)
+        started = time.perf_counter()
+        diff = version_diff(article.title, old, article.title, new)
+        timings.append((time.perf_counter() - started) * 1000)
+        assert diff["changes"], "every timed document really changed"
+    plan = load(str(SEED)).body
+    started = time.perf_counter()
+    version_diff("", plan, "", plan.replace("50000", "60000"))
+    whole_plan = (time.perf_counter() - started) * 1000
+    median = statistics.median(timings)
+    p95 = sorted(timings)[int(len(timings) * 0.95)]
+    print(f"revision diff (new version vs previous, {len(timings)} changed articles): median {median:.2f} ms, "
+          f"p95 {p95:.2f} ms (target median ≤ 2 ms) {verdict(median <= 2.0)}; "
+          f"the whole seed plan ({len(plan):,} chars): {whole_plan:.1f} ms")
 
 
 def crawl_twice(tmp: Path, source: dict) -> tuple[dict, dict, tuple[int, int, int]]:
@@ -78,6 +111,14 @@ def bench_articles(n: int) -> list[Article]:
         items.append(Article(f"{i:032x}", f"工业和信息化部第{i}号工作动态", f"2025-{i % 12 + 1:02d}-{i % 28 + 1:02d}",
                              paragraphs))
     return items
+
+
+def _revised(text: str) -> str:
+    """``text`` as a silent edit would leave it: a figure raised, else a few words changed."""
+    for old, new in (("50000", "60000"), ("会议强调", "大会强调"), ("加快", "全面加快")):
+        if old in text:
+            return text.replace(old, new, 1)
+    return text + "\n\n本通知自印发之日起施行。"
 
 
 def timed_crawl(sources: Path, db: Path) -> dict:

@@ -104,6 +104,29 @@ def pipeline_rows(figures: Figures) -> list[tuple[str, str]]:
     ]
 
 
+def watch_rows(figures: Figures) -> list[tuple[str, str]]:
+    """The change-watching scenario (a revision and a deletion under faults and kills)."""
+    rows = figures.named("watch")
+    if not rows:
+        return []
+    return [
+        ("revisions / deletions made", f"{_sum(rows, 'revisions_made')} / {_sum(rows, 'deletions_made')}"),
+        ("runs SIGKILLed while they were handled", f"{_sum(rows, 'runs_killed')} (of {_sum(rows, 'kills_attempted')}"
+                                                   " started)"),
+        ("revised alerts (naming old → new figure)", f"{_sum(rows, 'revised_alerts')} "
+                                                     f"({sum(1 for r in rows if r.get('revised_names_figures'))}"
+                                                     " naming the figure)"),
+        ("status alerts (ok → deleted)", str(_sum(rows, "status_alerts"))),
+        ("alerts expected / stored / delivered", f"{_sum(rows, 'alerts_expected')} / {_sum(rows, 'alerts_stored')}"
+                                                 f" / {_sum(rows, 'alerts_delivered')}"),
+        ("alerts duplicated / raised by a further run", f"{_sum(rows, 'alerts_duplicated')} / "
+                                                        f"{_sum(rows, 'alerts_after_converging')}"),
+        ("documents lost / versions stored twice", f"{_sum(rows, 'documents_lost')} / "
+                                                   f"{_sum(rows, 'versions_duplicated')}"),
+        ("run by", _variants(rows)),
+    ]
+
+
 def fuzz_rows(figures: Figures) -> list[tuple[str, int, int, str]]:
     """(target, cases, failures, variant) per fuzz target."""
     return [(row.get("target", name), int(row.get("cases") or 0), int(row.get("failures") or 0),
@@ -143,6 +166,11 @@ def markdown(figures: Figures) -> str:
     lines += [f"| **total** | **{sum(n for _, n in faults)}** |", "", "## Pipeline under faults and kills", "",
               "| measure | value |", "|---|---|"]
     lines += [f"| {label} | {value} |" for label, value in pipeline_rows(figures)]
+    watched = watch_rows(figures)
+    if watched:
+        lines += ["", "## Watching change: revisions and deletions under faults and kills", "",
+                  "| measure | value |", "|---|---|"]
+        lines += [f"| {label} | {value} |" for label, value in watched]
     lines += ["", "## Fuzzing (hypothesis, schemathesis; 1 s deadline per input)", "",
               "| target | cases | failures | run by |", "|---|---:|---:|---|"]
     fuzz = fuzz_rows(figures)

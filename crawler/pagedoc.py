@@ -23,6 +23,9 @@ from crawler.normalise import NormaliseError, finish, normalise
 from crawler.urls import WECHAT_HOST, host_of
 from store.model import Document
 
+#: What an anti-bot interstitial shows instead of the article (the normaliser calls it ``blocked``).
+ANTI_BOT_MESSAGES = frozenset({"环境异常", "完成验证后即可继续访问"})
+
 #: HTML bodies shorter than this (characters) around a PDF are treated as a wrapper.
 WRAPPER_MAX_CHARS = 400
 #: …as is any body the attached PDF text outweighs this many times.
@@ -32,13 +35,17 @@ WRAPPER_RATIO = 4
 def document_from_page(page: Page) -> Document:
     """Normalise ``page`` into a Document (raises NormaliseError when there is nothing to keep).
 
-    Status pages come back as they are (``deleted``, ``blocked``…); whether a feed's copy
-    should stand in for them is the ingest path's decision (it knows the archive).
+    Status pages come back as they are (``deleted``, ``blocked``…), except that an anti-bot
+    interstitial is ``unreachable``: the article is still there, only not for us right now.
+    Whether a feed's copy should stand in for them is the ingest path's decision (it knows
+    the archive).
     """
     if page.meta.get("provisional"):
         return provisional_document(page)
     doc = normalise(page.body, url=page.url, headers=page.headers, source=page.source,
                     fetched_at=page.fetched_at, kind="gov" if page.kind_hint == "gov" else None)
+    if doc.status == "blocked" and is_anti_bot(doc):
+        doc.status = "unreachable"
     if doc.status != "ok":
         return doc
     if page.final_url and page.final_url != page.url:
@@ -74,6 +81,10 @@ def apply_selected(doc: Document, picked: dict[str, str]) -> Document:
     if picked.get("body"):
         doc.body = html_to_text(picked["body"]).replace("\n", "\n\n")
     return finish(doc)
+def is_anti_bot(doc: Document) -> bool:
+    """A ``blocked`` page that is an anti-bot check (verification, captcha), not a violation notice."""
+    message = doc.meta.get("message")
+    return not message or message in ANTI_BOT_MESSAGES
 
 
 def merge_attachments(doc: Document, attachments: list[dict[str, Any]]) -> Document:

@@ -7,7 +7,7 @@ from typing import Any
 from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 
-from crawler.ingest import Ingestor, IngestResult
+from crawler.ingest import UNREACHABLE_AFTER, Ingestor, IngestResult
 from crawler.items import Page
 from crawler.urls import redact
 
@@ -31,7 +31,8 @@ class IngestPipeline:
 
     def open_spider(self) -> None:
         """Bind to the archive the spider opened (one connection per crawl)."""
-        self.ingestor = Ingestor(self.crawler.spider.archive)
+        after = self.crawler.settings.getint("POLICYWATCH_UNREACHABLE_AFTER", UNREACHABLE_AFTER)
+        self.ingestor = Ingestor(self.crawler.spider.archive, unreachable_after=after)
 
     def process_item(self, item: Any) -> Any:
         """Ingest one page; failures are counted and logged, never raised into Scrapy."""

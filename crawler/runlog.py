@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 #: Counters every summary has, in display order.
-COUNT_KEYS = ("pages", "new", "changed", "unchanged", "status_changed", "not_modified", "skipped", "alerts",
+COUNT_KEYS = ("pages", "new", "changed", "unchanged", "status_changed", "not_modified", "rechecked", "skipped", "alerts",
               "errors")
 #: How many error lines are kept per source (the count keeps going).
 MAX_ERRORS = 50

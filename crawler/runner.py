@@ -96,7 +96,7 @@ async def crawl(sources: list[Source], *, db_path: str, progress: Progress | Non
                 settings: dict[str, Any] | None = None) -> dict[str, Any]:
     """Crawl ``sources`` into the archive at ``db_path`` inside the running reactor; return the counts.
 
-    Counts: pages, new, changed, unchanged, status_changed, not_modified, skipped, alerts,
+    Counts: pages, new, changed, unchanged, status_changed, not_modified, rechecked, skipped, alerts,
     errors — plus ``error_lines`` (first lines of the failures) and ``sources``.
     Safe to call again and again in one process (a new runner each time).
     """

@@ -43,7 +43,8 @@ class Source:
     a feed links to and which may be fetched. ``allow_private`` lets the source reach
     loopback/private addresses (tests, the demo, an intranet mirror). ``recheck`` is how
     long a known article is trusted before it is fetched again even though no list or
-    feed said it changed. ``max_pages`` bounds list pagination on the first crawl.
+    feed said it changed (default: by the article's kind — official pages daily,
+    WeChat articles weekly). ``max_pages`` bounds list pagination on the first crawl.
     """
 
     name: str
@@ -53,7 +54,7 @@ class Source:
     cron: str | None = None
     follow: tuple[str, ...] = ()
     allow_private: bool = False
-    recheck: str = "7d"
+    recheck: str | None = None
     max_pages: int = 5
     enabled: bool = True
     label: str = ""
@@ -85,9 +86,10 @@ class Source:
         return parse_duration(self.every)
 
     @property
-    def recheck_seconds(self) -> int:
-        """``recheck`` in seconds."""
-        return parse_duration(self.recheck)
+    def recheck_seconds(self) -> int | None:
+        """``recheck`` in seconds; None when the source leaves it to the defaults per document kind
+        (:data:`crawler.freshness.RECHECK_BY_KIND`)."""
+        return parse_duration(self.recheck) if self.recheck else None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict (``follow`` as a list), e.g. for ``Archive.upsert_source`` or spider arguments."""

@@ -52,7 +52,8 @@ _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
 _UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
 _RULE_KEYS = {"min_priority", "plans", "relations", "kinds", "digest", "since"}
 _CHANNEL_KEYS = {"name", "kind", "url", "enabled", "timeout", "per_minute"} | _RULE_KEYS
-_TOP_KEYS = {"channel", "alerts", "web", "schedule", "display"}
+_TOP_KEYS = {"channel", "alerts", "web", "schedule", "display", "watch"}
+_WATCH_KEYS = {"unreachable_after", "recheck", "recheck_per_run"}
 _WEB_KEYS = {"base_url"}
 _DISPLAY_KEYS = {"timezone"}
 _SCHEDULE_KEYS = {"delivery_every", "retry_base", "retry_max", "delivery_lease", "shutdown_grace", "timezone",
@@ -129,6 +130,36 @@ class ScheduleConfig:
 
 
 @dataclass(frozen=True)
+class WatchConfig:
+    """``[watch]``: how a watched document's own change is noticed.
+
+    ``unreachable_after`` is how many consecutive checks must find a known article behind
+    an anti-bot page before that is alerted (``status`` → unreachable). ``recheck`` maps a
+    document kind (miit, wechat, generic, or ``default``) to how long a known document is
+    trusted before it is fetched again when its source sets no ``recheck`` of its own;
+    ``recheck_per_run`` bounds those re-checks per source and run.
+    """
+
+    unreachable_after: int = 3
+    recheck: dict[str, float] = field(default_factory=dict)
+    recheck_per_run: int = 20
+
+    def crawl_settings(self) -> dict[str, Any]:
+        """The crawler settings these values travel in (read by the ingest pipeline and the spiders).
+
+        Only values set away from the defaults, so a config without ``[watch]`` changes no setting.
+        """
+        settings: dict[str, Any] = {}
+        if self.unreachable_after != WatchConfig.unreachable_after:
+            settings["POLICYWATCH_UNREACHABLE_AFTER"] = self.unreachable_after
+        if self.recheck:
+            settings["POLICYWATCH_RECHECK"] = dict(self.recheck)
+        if self.recheck_per_run != WatchConfig.recheck_per_run:
+            settings["POLICYWATCH_RECHECK_PER_RUN"] = self.recheck_per_run
+        return settings
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole policywatch.toml, validated."""
 
@@ -139,6 +170,7 @@ class Config:
     path: str | None = None
     #: ``[display] timezone``: the one zone every shown time is in (see policywatch.clock).
     display_timezone: str = DEFAULT_ZONE
+    watch: WatchConfig = WatchConfig()
 
     def channel(self, name: str) -> ChannelConfig:
         """The channel called ``name``; ConfigError naming the known ones otherwise."""
@@ -181,7 +213,7 @@ def parse_config(data: dict[str, Any], *, path: str | None = None) -> Config:
     parsed = tuple(_parse_channel(entry, index, rules) for index, entry in enumerate(channels, 1))
     _check_unique([c.name for c in parsed])
     return Config(parsed, rules, base_url, _parse_schedule(_table(data, "schedule")), path,
-                  _parse_display(_table(data, "display")))
+                  _parse_display(_table(data, "display")), _parse_watch(_table(data, "watch")))
 
 
 def _parse_display(table: dict[str, Any]) -> str:
@@ -320,6 +352,21 @@ def _parse_schedule(table: dict[str, Any]) -> ScheduleConfig:
         except (ZoneInfoNotFoundError, ValueError):
             raise ConfigError(f"[schedule] timezone: unknown time zone {timezone!r} (e.g. \"Asia/Shanghai\")") from None
     return ScheduleConfig(**durations, timezone=timezone, sources=sources)
+
+
+def _parse_watch(table: dict[str, Any]) -> WatchConfig:
+    _check_keys(table, _WATCH_KEYS, "[watch]")
+    counts = {}
+    for key in ("unreachable_after", "recheck_per_run"):
+        value = table.get(key, getattr(WatchConfig, key))
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 1000:
+            raise ConfigError(f"[watch] {key} must be a whole number from 1 to 1000, not {value!r}")
+        counts[key] = value
+    recheck = table.get("recheck", {})
+    if not isinstance(recheck, dict):
+        raise ConfigError("[watch] recheck must be a table like { miit = \"1d\", wechat = \"7d\" }")
+    intervals = {str(kind): parse_duration(value, f"[watch] recheck.{kind}") for kind, value in recheck.items()}
+    return WatchConfig(counts["unreachable_after"], intervals, counts["recheck_per_run"])
 
 
 def _register_option_secrets(options: dict[str, Any]) -> None:

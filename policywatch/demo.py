@@ -147,11 +147,12 @@ def show_alerts(archive: Archive, color: bool) -> None:
     for alert in alerts:
         summary = alert.get("summary") or {}
         count = alert.get("doc_count") or 1
-        print(f"  [{alert['priority'].upper():<6}] {alert['relation']:<15} {alert['title']}"
+        what = alert["relation"] or alert["kind"]
+        print(f"  [{alert['priority'].upper():<6}] {what:<15} {alert['title']}"
               + (f"  (+{count - 1} more)" if count > 1 else ""))
         for figure in summary.get("figures", [])[:3]:
-            print(f"           figure: {figure['plan'] or '(none)'} → {figure['doc'] or '(removed)'}"
-                  f"   {figure['context'][:32]}")
+            old, new = (figure.get("old"), figure.get("new")) if "old" in figure else (figure["plan"], figure["doc"])
+            print(f"           figure: {old or '(none)'} → {new or '(removed)'}   {figure['context'][:32]}")
 
 
 def show_diff(archive: Archive, plan: Any, color: bool) -> None:
@@ -159,7 +160,8 @@ def show_diff(archive: Archive, plan: Any, color: bool) -> None:
     from diffing import compare
     from diffing.render import render_text
 
-    alerts = sorted(archive.alerts(), key=lambda a: (a["priority"] != "high", not (a.get("summary") or {}).get("figures")))
+    alerts = sorted(archive.alerts(kind="plan"),
+                    key=lambda a: (a["priority"] != "high", not (a.get("summary") or {}).get("figures")))
     if not alerts:
         return
     version = archive.get(alerts[0]["document_id"])["version"]

@@ -3,9 +3,11 @@
 An alert (one row of the outbox, with the ``summary`` the crawler's ingest wrote) is
 first turned into an :class:`AlertView`; a *batch* is the one alert of an ordinary
 message or the several alerts of a digest. Every renderer puts the most useful lines
-first — what it is, who published it, the changed figures (50000 → 60000), then the
-top changed clauses — and stops before the channel's byte limit, ending with a
-"more" link to the review page instead of a truncated line.
+first — for an alert about a change, the change itself (:func:`headline`:
+"修订：不少于50000家 → 不少于60000家", "已删除：标题"); then what it is, who published
+it, the changed figures (50000 → 60000), the top changed clauses — and stops before the
+channel's byte limit, ending with a "more" link to the review page instead of a
+truncated line. Each alert kind (store.kinds) has its label in :data:`KIND_LABELS`.
 
 Page text is never trusted: control characters are dropped (:func:`policywatch.textsafe.clean_data`),
 HTML output is escaped, and markdown output has the characters that would make links,
@@ -30,7 +32,19 @@ RELATION_LABELS = {
     "implementation": "implementation plan",
     "unrelated": "unrelated",
 }
+#: How each alert kind is named first in messages (the change comes right after it).
+KIND_LABELS = {
+    "plan": "方案对比", "revised": "修订", "status": "状态", "plan_changed": "方案更新", "new_plan": "新方案",
+    "final": "正式稿", "deadline": "截止日期", "source_failing": "来源异常", "source_recovered": "来源恢复",
+}
+#: How each status event is named: ``已删除：标题``.
+STATUS_LABELS = {
+    "deleted": "已删除", "blocked": "已屏蔽", "unavailable": "无法查看", "unreachable": "持续无法访问",
+    "restored": "已恢复", "ok": "已恢复",
+}
 TITLE_CHARS = 120
+#: Characters of a status alert's last kept text shown in a message.
+LAST_TEXT_SHOWN = 300
 CLAUSE_CHARS = 160
 #: Characters of unchanged text kept on each side of an edit inside a clause.
 EDIT_CONTEXT = 24
@@ -107,20 +121,74 @@ def _doc_count(record: dict[str, Any]) -> int:
 # --- the lines every format shares ----------------------------------------------------------
 
 def subject(batch: Sequence[AlertView]) -> str:
-    """One line for a mail subject or card header."""
+    """One line for a mail subject or card header; an alert about a change names the change first."""
     if len(batch) == 1:
         alert = batch[0]
         who = f" ({alert.account})" if alert.account else ""
+        tag = f"[policywatch {alert.priority.upper()}]"
+        change = headline(alert)
+        if change:
+            return clip(f"{tag} {change} — {alert.title}{who}", 200)
         first = alert.figures[0] if alert.figures else {}
         figure = f" — {first['plan']} → {first['doc']}" if first.get("plan") and first.get("doc") else ""
-        return clip(f"[policywatch {alert.priority.upper()}] {alert.title}{who}{figure}", 200)
+        return clip(f"{tag} {alert.title}{who}{figure}", 200)
     high = sum(1 for a in batch if a.priority == "high")
     extra = f", {high} high" if high else ""
     return f"[policywatch] {len(batch)} alerts{extra}"
 
 
+def headline(alert: AlertView) -> str | None:
+    """The change itself, first: ``修订：不少于50000家 → 不少于60000家``, ``已删除：标题``…
+
+    None for a ``plan`` alert (its subject is the document and the relation).
+    """
+    if alert.kind == "plan":
+        copied = alert.summary.get("copies_plan_version")
+        return f"转载旧版：v{copied}（方案现为 v{alert.summary.get('plan_version')}）" if copied else None
+    if alert.kind == "status":
+        event = str(alert.summary.get("event") or alert.summary.get("status_to") or "")
+        return f"{STATUS_LABELS.get(event, event)}：{clip(alert.title, TITLE_CHARS)}"
+    label = KIND_LABELS.get(alert.kind, alert.kind)
+    what = _first_change(alert)
+    if alert.kind == "plan_changed":
+        versions = _versions(alert.summary, "from_plan_version", "to_plan_version")
+        label = f"{label} {alert.plan or ''} {versions}".rstrip()
+    return f"{label}：{what}" if what else label
+
+
+def _first_change(alert: AlertView) -> str:
+    """The most telling change of a revision: a figure, the title, else the first edited clause."""
+    if alert.figures:
+        figure = alert.figures[0]
+        old, new = _old(figure, "plan"), _new(figure, "doc")
+        if old and new:
+            return f"{old} → {new}"
+        return figure_line(figure)
+    title = alert.summary.get("title_change")
+    if isinstance(title, dict) and title.get("new"):
+        return f"标题 「{clip(str(title.get('old') or ''), 40)}」 → 「{clip(str(title['new']), 40)}」"
+    return change_line(alert.changes[0]) if alert.changes else ""
+
+
+def _versions(summary: dict[str, Any], old: str, new: str) -> str:
+    """``v1 → v2`` from two summary keys ('' when absent)."""
+    return f"v{summary[old]} → v{summary[new]}" if summary.get(old) and summary.get(new) else ""
+
+
+def _old(item: dict[str, Any], legacy: str) -> Any:
+    """The before-side of a figure or change: ``old`` (revisions) or the plan side (plan alerts)."""
+    return item.get("old") if "old" in item else item.get(legacy)
+
+
+def _new(item: dict[str, Any], legacy: str) -> Any:
+    """The after-side of a figure or change: ``new`` (revisions) or the document side (plan alerts)."""
+    return item.get("new") if "new" in item else item.get(legacy)
+
+
 def facts(alert: AlertView) -> list[tuple[str, str]]:
-    """Label/value pairs under the title: priority, relation, source, account, plan, reposts."""
+    """Label/value pairs under the title: kind, priority, relation or change, source, account, plan, reposts."""
+    if alert.kind != "plan":
+        return _change_facts(alert)
     pairs = [("Priority", alert.priority), ("Relation", RELATION_LABELS.get(alert.relation, alert.relation))]
     pairs += [(label, str(value)) for label, value in (
         ("Source", alert.source), ("Account", alert.account), ("Plan", alert.plan)) if value]
@@ -135,9 +203,31 @@ def facts(alert: AlertView) -> list[tuple[str, str]]:
     return pairs
 
 
+def _change_facts(alert: AlertView) -> list[tuple[str, str]]:
+    """Facts of an alert about a document's (or plan's) own change."""
+    summary = alert.summary
+    pairs = [("Kind", KIND_LABELS.get(alert.kind, alert.kind)), ("Priority", alert.priority)]
+    if alert.kind != "plan_changed":
+        pairs.append(("Document", alert.title))
+    versions = (_versions(summary, "from_version", "to_version")
+                or _versions(summary, "from_plan_version", "to_plan_version"))
+    if versions:
+        pairs.append(("Versions", versions))
+    if summary.get("status_to"):
+        pairs.append(("Status", f"{summary.get('status_from') or '-'} → {summary['status_to']}"))
+    if summary.get("message"):
+        pairs.append(("Page says", str(summary["message"])))
+    pairs += [(label, str(value)) for label, value in (
+        ("Source", alert.source), ("Account", alert.account), ("Plan", alert.plan)) if value]
+    counted = ", ".join(f"{alert.counts[k]} {k}" for k in CLAUSE_COUNTS if alert.counts.get(k))
+    if counted:
+        pairs.append(("Clauses", counted))
+    return pairs
+
+
 def figure_line(figure: dict[str, Any]) -> str:
     """``context: 50000 → 60000`` (or "new"/"removed" when one side is missing)."""
-    old, new = figure.get("plan"), figure.get("doc")
+    old, new = _old(figure, "plan"), _new(figure, "doc")
     change = f"{old} → {new}" if old and new else (f"new: {new}" if new else f"removed: {old}")
     context = clip(str(figure.get("context") or ""), 40)
     return f"{context}: {change}" if context else change
@@ -151,8 +241,8 @@ def change_line(change: dict[str, Any]) -> str:
     """
     kind = str(change.get("kind") or "changed")
     section = f"{change['section']} " if change.get("section") else ""
-    old = " ".join(str(change.get("plan_text") or "").split())
-    new = " ".join(str(change.get("doc_text") or "").split())
+    old = " ".join(str(_old(change, "plan_text") or "").split())
+    new = " ".join(str(_new(change, "doc_text") or "").split())
     if kind == "added" or not old:
         return f"{section}added: 「{clip(new, CLAUSE_CHARS)}」"
     if kind == "removed" or not new:
@@ -263,7 +353,8 @@ def render_html(batch: Sequence[AlertView], *, inbox_url: str) -> str:
 
 def render_json(batch: Sequence[AlertView], *, idempotency_key: str) -> dict[str, Any]:
     """The generic webhook payload: each alert's summary plus its id and review link."""
-    alerts = [{"id": a.id, "review_url": a.review_url, "title": a.title, "priority": a.priority,
+    alerts = [{"id": a.id, "kind": a.kind, "headline": headline(a), "review_url": a.review_url, "title": a.title,
+               "priority": a.priority,
                "relation": a.relation, "url": a.url, "account": a.account, "source": a.source,
                "plan": a.plan, "doc_count": a.doc_count, "created_at": a.created_at,
                "summary": a.summary} for a in batch]
@@ -340,10 +431,16 @@ def _render(batch: Sequence[AlertView], inbox_url: str, cap: int, style: Any) ->
 
 
 def _render_one(alert: AlertView, cap: int, style: Any) -> str:
-    head = [style.title(clip(alert.title, TITLE_CHARS))]
+    change = headline(alert)
+    head = [style.title(clip(change or alert.title, TITLE_CHARS))]
     head += [style.fact(label, clip(value, 200)) for label, value in facts(alert)]
     optional = _section(style, "Changed figures", _unique(figure_line(f) for f in alert.figures))
+    title = alert.summary.get("title_change")
+    if isinstance(title, dict) and title.get("new"):
+        optional += _section(style, "Changed title", [f"「{title.get('old') or ''}」 → 「{title['new']}」"])
     optional += _section(style, "Changed clauses", _unique(change_line(c) for c in alert.changes))
+    if alert.summary.get("last_text"):
+        optional += _section(style, "Last text kept", [clip(str(alert.summary["last_text"]), LAST_TEXT_SHOWN)])
     if web_url(alert.url):
         optional.append(style.link("Original", alert.url))
     optional.append(style.link("Review the changes", alert.review_url))
@@ -360,6 +457,10 @@ def _section(style: Any, title: str, lines: list[str]) -> list[str]:
 
 
 def _digest_lines(alert: AlertView, style: Any) -> list[str]:
+    change = headline(alert)
+    if change:
+        line = f"[{alert.priority.upper()}] {clip(change, 80)} — {clip(alert.title, 60)}"
+        return [style.item(line), style.link("Review", alert.review_url)]
     first = figure_line(alert.figures[0]) if alert.figures else ""
     bits = [RELATION_LABELS.get(alert.relation, alert.relation), alert.account or alert.source or ""]
     line = f"[{alert.priority.upper()}] {clip(alert.title, 80)} — " + ", ".join(b for b in bits if b)

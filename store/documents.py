@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from store.base import ArchiveBase, dumps, now, row_id
@@ -32,11 +32,21 @@ _INSERT_VERSION = (f"INSERT INTO versions ({', '.join(_VERSION_COLUMNS)}) "
 
 @dataclass(frozen=True)
 class SaveResult:
-    """What ``Archive.save`` did: outcome is new | new_version | unchanged | status_changed."""
+    """What ``Archive.save`` did: outcome is new | new_version | unchanged | status_changed.
+
+    ``previous_status`` is the document's status before this save (None for a new one),
+    ``previous_version_id`` its latest version before a ``new_version``.
+    ``unreachable_checks`` counts the consecutive checks that found the page unreachable
+    (an anti-bot interstitial) — including this one; when the page is back it is the
+    count the unreachable spell reached.
+    """
 
     outcome: str
     document_id: int
     version_id: int | None
+    previous_status: str | None = None
+    previous_version_id: int | None = None
+    unreachable_checks: int = 0
 
 
 def content_hash(doc: Document) -> str:
@@ -93,7 +103,8 @@ class DocumentsMixin(ArchiveBase):
         """The body of save, inside the caller's transaction."""
         seen = doc.fetched_at or now()
         found = conn.execute(
-            "SELECT d.id, d.status, d.latest_version_id, d.version_count, v.content_hash FROM documents d "
+            "SELECT d.id, d.status, d.latest_version_id, d.version_count, v.content_hash, d.unreachable_checks"
+            " FROM documents d "
             "LEFT JOIN versions v ON v.id = d.latest_version_id WHERE d.key = ?", (key,)).fetchone()
         if found is None:
             document_id = conn.execute(
@@ -105,15 +116,29 @@ class DocumentsMixin(ArchiveBase):
                 return SaveResult("status_changed", document_id, None)
             version_id = self._add_version(conn, document_id, 1, doc, source, seen, fresh=True)
             return SaveResult("new", document_id, version_id)
-        document_id, old_status, latest_id, count, latest_hash = found
+        document_id, old_status, latest_id, count, latest_hash, checks = found
+        checks = self._count_unreachable(conn, document_id, doc.status, checks or 0)
         if doc.status != "ok" or latest_hash == content_hash(doc):
             if doc.url:
                 conn.execute("UPDATE documents SET url = ? WHERE id = ?", (doc.url, document_id))
-            return self._same_text(conn, document_id, old_status, doc.status, latest_id, seen)
+            result = self._same_text(conn, document_id, old_status, doc.status, latest_id, seen)
+            return replace(result, previous_status=old_status, unreachable_checks=checks)
         version_id = self._add_version(conn, document_id, count + 1, doc, source, seen)
         if old_status != "ok":
             self._status_event(conn, document_id, old_status, "ok", version_id)
-        return SaveResult("new_version" if count else "new", document_id, version_id)
+        return SaveResult("new_version" if count else "new", document_id, version_id, old_status,
+                          latest_id if count else None, checks)
+
+    @staticmethod
+    def _count_unreachable(conn: sqlite3.Connection, document_id: int, status: str, checks: int) -> int:
+        """One more consecutive unreachable check, or back to 0; returns the count to report."""
+        if status == "unreachable":
+            checks += 1
+            conn.execute("UPDATE documents SET unreachable_checks = ? WHERE id = ?", (checks, document_id))
+            return checks
+        if checks:
+            conn.execute("UPDATE documents SET unreachable_checks = 0 WHERE id = ?", (document_id,))
+        return checks
 
     def _same_text(self, conn: sqlite3.Connection, document_id: int, old: str, new: str,
                    latest_id: int | None, seen: str) -> SaveResult:
@@ -200,10 +225,21 @@ class DocumentsMixin(ArchiveBase):
     def known_document(self, url: str) -> dict[str, Any] | None:
         """Cheap look-up for incremental crawls: id, status, times, validators, latest hash."""
         return self.row(
-            "SELECT d.id, d.key, d.url, d.status, d.first_seen, d.last_seen, d.last_checked, d.etag,"
+            "SELECT d.id, d.key, d.url, d.kind, d.status, d.first_seen, d.last_seen, d.last_checked, d.etag,"
             " d.last_modified, d.latest_version_id, v.content_hash FROM documents d"
             " LEFT JOIN versions v ON v.id = d.latest_version_id"
             " WHERE d.key = ?1 OR d.url = ?1 OR d.canonical_url = ?1 ORDER BY d.key = ?1 DESC LIMIT 1", (url,))
+
+    def recheck_candidates(self, source: str, *, limit: int = 200) -> list[dict[str, Any]]:
+        """A source's known documents, least recently checked first (the crawler re-checks the due ones).
+
+        Provisional feed copies are left out: the feed path fetches them every run until read.
+        """
+        return self.rows(
+            "SELECT d.id, d.key, d.url, d.kind, d.status, d.last_checked, d.last_seen, d.etag, d.last_modified"
+            " FROM documents d LEFT JOIN versions v ON v.id = d.latest_version_id WHERE d.source = ?"
+            " AND coalesce(json_extract(v.meta, '$.provisional'), 0) = 0"
+            " ORDER BY coalesce(d.last_checked, d.last_seen, '') LIMIT ?", (source, int(limit)))
 
     def touch(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> None:
         """Mark a document re-checked (e.g. HTTP 304) and keep its validators; unknown URL: no-op."""

@@ -8,8 +8,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-#: Status values a fetched page can have. Only ``ok`` documents carry a body.
-STATUSES = ("ok", "deleted", "blocked", "unavailable")
+#: Status values a fetched page can have. Only ``ok`` documents carry a body. ``unreachable``
+#: is an anti-bot interstitial in front of a known page: not a deletion, checked again.
+STATUSES = ("ok", "deleted", "blocked", "unavailable", "unreachable")
 
 #: Relations a comparison can give (the same words as ``diffing.model.RELATIONS``; store imports no diffing).
 RELATIONS = ("identical", "repost", "altered_repost", "revision", "excerpt", "interpretation", "implementation",

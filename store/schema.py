@@ -172,6 +172,11 @@ def _v8_plan_home(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE plan_versions ADD COLUMN source_version_id INTEGER REFERENCES versions(id)")
 
 
+def _v9_unreachable_checks(db: sqlite_utils.Database) -> None:
+    """How many consecutive checks found a document behind an anti-bot page (alerted after N)."""
+    db.execute("ALTER TABLE documents ADD COLUMN unreachable_checks INTEGER NOT NULL DEFAULT 0")
+
+
 #: The ordered migrations. Append only; when the tokens of store.textindex change,
 #: append a step that rebuilds the index (like 004: punctuation became part of runs).
 MIGRATIONS: list[tuple[str, Migration]] = [
@@ -183,6 +188,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("006_drop_unused_indexes", _v6_drop_unused_indexes),
     ("007_alert_kinds", _v7_alert_kinds),
     ("008_plan_home", _v8_plan_home),
+    ("009_unreachable_checks", _v9_unreachable_checks),
 ]
 
 

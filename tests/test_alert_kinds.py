@@ -130,8 +130,23 @@ def test_plans_json_lists_versions_home_and_latest_time(tmp_path: Path) -> None:
     assert plan["latest_version_at"]
     shown = json.loads(_cli(db, "show", str(home_id), "--format", "json")[1])
     assert shown["plan_home"] == {"id": plan["id"], "name": "方案"}
-    assert "events" in shown
+    assert [(e["type"], e.get("seq")) for e in shown["events"]] == [("version", 1)]
     code, out = _cli(db, "track", "--name", "没有", "--home", str(home_id))
     assert code == 2 and "no tracked plan" in out
     code, out = _cli(db, "track", "--name", "方案", "--home", "99999")
     assert code == 2 and "no document 99999" in out
+
+
+def test_watch_settings_are_checked_and_travel_to_the_crawler() -> None:
+    assert parse_config({}).watch.crawl_settings() == {}
+    watch = parse_config({"watch": {"unreachable_after": 5, "recheck": {"miit": "12h", "wechat": "3d"},
+                                    "recheck_per_run": 7}}).watch
+    assert watch.crawl_settings() == {"POLICYWATCH_UNREACHABLE_AFTER": 5,
+                                      "POLICYWATCH_RECHECK": {"miit": 43200.0, "wechat": 259200.0},
+                                      "POLICYWATCH_RECHECK_PER_RUN": 7}
+    for bad, message in (({"unreachable_after": 0}, "unreachable_after must be a whole number"),
+                         ({"recheck": "1d"}, "recheck must be a table"),
+                         ({"recheck": {"miit": "soon"}}, "recheck.miit must be a duration"),
+                         ({"unreachable": 3}, "did you mean 'unreachable_after'")):
+        with pytest.raises(ConfigError, match=message):
+            parse_config({"watch": bad})

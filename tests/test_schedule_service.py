@@ -157,8 +157,8 @@ def test_changed_page_reaches_the_webhook_once(tmp_path):
             assert _wait_for(lambda: len(hooks()) == 1, 30), (tmp_path / "service.log").read_text()
             assert _wait_for(lambda: len(_runs(tmp_path)) >= 3, 20)  # re-fetched, unchanged
             assert len(hooks()) == 1
-            site.route("/repost.html", plan_page(figure="60000"))
-            assert _wait_for(lambda: len(hooks()) == 2, 30), (tmp_path / "service.log").read_text()
+            site.route("/repost.html", plan_page(figure="60000"))  # the page's own revision, and its plan alert
+            assert _wait_for(lambda: len(hooks()) == 3, 30), (tmp_path / "service.log").read_text()
         finally:
             status, _ = _stop(process, log)
     assert status == 0
@@ -169,7 +169,10 @@ def test_changed_page_reaches_the_webhook_once(tmp_path):
     with Archive(tmp_path / "pw.db") as archive:
         stored = str([archive.alert(a["id"])["deliveries"] for a in archive.alerts()])
     assert "dead-bot" in stored and not any(secret in stored for secret in SECRETS.values())
-    first, second = (h["alerts"][0] for h in hooks())
+    sent = [h["alerts"][0] for h in hooks()]
+    (revised,) = [a for a in sent if a["kind"] == "revised"]
+    assert "不少于50000家 → 不少于60000家" in revised["headline"]
+    first, second = (a for a in sent if a["kind"] == "plan")
     assert first["relation"] in ("repost", "identical") and first["priority"] == "low"
     assert second["priority"] == "high" and second["relation"] in ("altered_repost", "revision")
     assert {"plan": "不少于50000家", "doc": "不少于60000家"}.items() <= second["summary"]["figures"][0].items()

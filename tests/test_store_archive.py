@@ -71,7 +71,7 @@ def test_disappearing_page_keeps_last_text(path, status):
         gone = archive.save(make_doc(body="", title="", status=status, content_hash="error-page"))
         again = archive.save(make_doc(body="", title="", status=status, content_hash="error-page"))
         back = archive.save(make_doc())
-    assert gone == replace(saved, outcome="status_changed")
+    assert gone == replace(saved, outcome="status_changed", previous_status="ok")
     assert again.outcome == "unchanged"
     assert back.outcome == "status_changed"
     with Archive(path) as archive:

@@ -60,8 +60,12 @@ def test_inbox_filters_by_priority_state_plan_and_source(client, sample):
     assert alert_for(sample, sample.repost_id)["id"] not in high
     assert alert_ids(client.get("/alerts", params={"source": "nowhere"}).text) == []
     everything = alert_ids(client.get("/alerts").text)
-    assert alert_ids(client.get("/alerts", params={"plan": sample.plan_id, "state": ""}).text) == everything
-    assert alert_ids(client.get("/alerts", params={"source": "wechat-feed"}).text) == everything
+    plan_alerts = alert_ids(client.get("/alerts", params={"kind": "plan"}).text)
+    revised = alert_ids(client.get("/alerts", params={"kind": "revised", "source": "miit"}).text)
+    assert len(revised) == 1 and sorted(plan_alerts + revised) == sorted(everything)
+    assert alert_ids(client.get("/alerts", params={"plan": sample.plan_id, "state": ""}).text) == plan_alerts
+    assert alert_ids(client.get("/alerts", params={"source": "wechat-feed"}).text) == plan_alerts
+    assert client.get("/alerts", params={"kind": "nonsense"}).status_code == 400
 
 
 def test_mark_reviewed_and_undo_through_the_form(client, sample):

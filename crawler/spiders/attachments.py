@@ -36,6 +36,19 @@ class AttachmentsMixin(SourceSpider):
         pending = [link for link in links if self.allowed(link["url"], source)][:limit]
         yield from self._next_attachment(page, pending)
 
+    def parse_recheck(self, response: Response) -> Iterator[Request | Page]:
+        """A known document fetched again on its re-check interval (nothing on 304)."""
+        if self.not_modified(response):
+            return
+        page = self.page(response, kind_hint=response.meta.get("pw_kind"), keep_validators=True)
+        yield from self.with_attachments(page, response)
+
+    def recheck_all(self) -> Iterator[Request]:
+        """The re-check requests of every source of this spider (see :meth:`SourceSpider.due_rechecks`)."""
+        for source in self.sources:
+            for known in self.due_rechecks(source):
+                yield self.recheck_request(known, source, self.parse_recheck)
+
     def _next_attachment(self, page: Page, pending: list[dict[str, str]]) -> Iterator[Request | Page]:
         if not pending:
             yield page

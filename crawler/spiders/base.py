@@ -21,7 +21,14 @@ from scrapy.crawler import Crawler
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
-from crawler.freshness import conditional_headers, iso_now, should_fetch
+from crawler.freshness import (
+    RECHECK_PER_RUN,
+    conditional_headers,
+    due_for_recheck,
+    iso_now,
+    recheck_interval,
+    should_fetch,
+)
 from crawler.items import Page
 from crawler.pagedoc import is_provisional
 from crawler.records import SourceRecords
@@ -51,6 +58,7 @@ class SourceSpider(scrapy.Spider):
         self.runlog = RunLog(progress)
         self.archive: Archive | None = None
         self.records: SourceRecords
+        self.rechecking: set[str] = set()
 
     def _resolve_sources(self, sources: Iterable[Source | dict] | None, sources_file: str | None,
                          names: str | None) -> list[Source]:
@@ -105,14 +113,45 @@ class SourceSpider(scrapy.Spider):
         return self.archive.known_document(url) if self.archive else None
 
     def wants(self, url: str, source: Source, *, listed_at: Any = None) -> bool:
-        """Whether article ``url`` is worth downloading now (new, said to have changed, provisional, due)."""
+        """Whether article ``url`` is worth downloading now (new, said to have changed, provisional, due).
+
+        A URL this run already re-checks is not fetched a second time.
+        """
+        if url in self.rechecking:
+            return False
         known = self.known(url)
-        fetch = should_fetch(known, listed_at=listed_at, recheck_seconds=source.recheck_seconds)
+        interval = self.recheck_after(source, (known or {}).get("kind"))
+        fetch = should_fetch(known, listed_at=listed_at, recheck_seconds=interval)
         if not fetch and self.provisional_copies:
             fetch = self._provisional(known)
         if not fetch:
             self.runlog.add(source.name, "skipped")
         return fetch
+
+    def recheck_after(self, source: Source, doc_kind: str | None) -> float:
+        """Seconds a known document is trusted (the source's ``recheck``, else the default for its kind)."""
+        by_kind = self.settings.getdict("POLICYWATCH_RECHECK") if self.settings else {}
+        return recheck_interval(doc_kind, source.recheck_seconds, by_kind)
+
+    def due_rechecks(self, source: Source) -> list[dict[str, Any]]:
+        """The known documents of ``source`` to fetch again this run, whatever its lists say.
+
+        Least recently checked first, at most ``POLICYWATCH_RECHECK_PER_RUN`` (so the re-checks
+        spread over runs); their URLs are remembered so the list path does not fetch them twice.
+        """
+        if self.archive is None:
+            return []
+        limit = self.settings.getint("POLICYWATCH_RECHECK_PER_RUN", RECHECK_PER_RUN)
+        due = [known for known in self.archive.recheck_candidates(source.name, limit=max(limit * 10, 50))
+               if known.get("url") and self.allowed(known["url"], source)
+               and due_for_recheck(known, self.recheck_after(source, known.get("kind")))][:limit]
+        self.rechecking.update(known["url"] for known in due)
+        return due
+
+    def recheck_request(self, known: dict[str, Any], source: Source, callback: Callable[..., Any]) -> Request:
+        """A conditional request for a known document (a 304 only marks it re-checked)."""
+        self.runlog.add(source.name, "rechecked")
+        return self.request(known["url"], source, callback, conditional="document", pw_kind=known.get("kind"))
 
     def _provisional(self, known: dict[str, Any]) -> bool:
         document = self.archive.get(known["id"]) if self.archive else None

@@ -31,8 +31,11 @@ class FeedSpider(AttachmentsMixin):
     provisional_copies = True
 
     async def start(self) -> AsyncIterator[Request]:
+        rechecks = list(self.recheck_all())  # first, so the lists leave these URLs to them
         for source in self.sources:
             yield self.request(source.url, source, self.parse_feed, conditional="list")
+        for request in rechecks:
+            yield request
 
     def parse_feed(self, response: Response) -> Iterator[Request | Page]:
         """Read the feed; request the linked articles that need it."""

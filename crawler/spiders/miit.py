@@ -45,11 +45,14 @@ class MiitSpider(AttachmentsMixin):
     kinds = ("miit",)
 
     async def start(self) -> AsyncIterator[Request]:
+        rechecks = list(self.recheck_all())  # first, so the lists leave these URLs to them
         for source in self.sources:
             if urlsplit(source.url).path.startswith(SEARCH_PATH):
                 yield self._search_request(source, 1)
             else:
                 yield self.request(source.url, source, self.parse_column, headers={"User-Agent": BROWSER_UA})
+        for request in rechecks:
+            yield request
 
     # --- column page and list API --------------------------------------------------------
     def parse_column(self, response: Response) -> Iterator[Request | Page]:

@@ -17,7 +17,7 @@ from typing import Any
 
 from policywatch.channels.base import Channel, DeliveryError, register
 from policywatch.clock import DEFAULT_ZONE, local_iso, moment
-from policywatch.messages import RELATION_LABELS, AlertView, render_html, render_text, web_url
+from policywatch.messages import RELATION_LABELS, AlertView, headline, render_html, render_text, web_url
 from policywatch.textsafe import clean_text
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -52,7 +52,9 @@ def _feed(base_url: str, entries: Iterable[ET.Element], title: str = "policywatc
 def _entry(alert: AlertView, base_url: str, timezone: str) -> ET.Element:
     entry = ET.Element(_A + "entry")
     ET.SubElement(entry, _A + "id").text = alert.review_url
-    ET.SubElement(entry, _A + "title").text = f"[{alert.priority.upper()}] {alert.title}"
+    change = headline(alert)
+    title = f"{change} — {alert.title}" if change else alert.title
+    ET.SubElement(entry, _A + "title").text = f"[{alert.priority.upper()}] {title}"
     ET.SubElement(entry, _A + "updated").text = _rfc3339(alert.created_at, timezone)
     ET.SubElement(entry, _A + "published").text = _rfc3339(alert.created_at, timezone)
     author = ET.SubElement(entry, _A + "author")
@@ -60,7 +62,9 @@ def _entry(alert: AlertView, base_url: str, timezone: str) -> ET.Element:
     ET.SubElement(entry, _A + "link", rel="alternate", type="text/html", href=alert.review_url)
     if web_url(alert.url):
         ET.SubElement(entry, _A + "link", rel="related", href=alert.url)
-    for term, label in ((alert.priority, "priority"), (alert.relation, "relation")):
+    terms = [(alert.kind, "kind"), (alert.priority, "priority")]
+    terms += [(alert.relation, "relation")] if alert.kind == "plan" else []
+    for term, label in terms:
         ET.SubElement(entry, _A + "category", term=term, label=RELATION_LABELS.get(term, term),
                       scheme=f"{base_url.rstrip('/')}/{label}")
     inbox = f"{base_url.rstrip('/')}/alerts"

@@ -200,7 +200,7 @@ def show(ctx: click.Context, document_id: str, seq: int | None, fmt: str) -> Non
                 raise CliError(f"document {document['id']} has no version {seq} (it has {len(versions)})")
             document["version"] = versions[seq]
         document["comparisons"] = archive.comparisons(version_id=(document["version"] or {}).get("id", -1))
-        document["events"] = archive.events(document["id"])
+        document["events"] = _events(archive, document["id"])
         document["plan_home"] = _plan_home(archive, document["id"])
     print_document(document, fmt, display_timezone(ctx) if fmt != "json" else "UTC")
 
@@ -209,6 +209,14 @@ def _plan_home(archive: Archive, document_id: int) -> dict[str, Any] | None:
     """The plan this document is the home of ({id, name}), or None."""
     homed = archive.plans_homed_at(document_id)
     return {"id": homed[0]["id"], "name": homed[0]["name"]} if homed else None
+
+
+def _events(archive: Archive, document_id: int) -> list[dict[str, Any]]:
+    """Status changes (``type`` status) and versions (``type`` version), oldest first, with times."""
+    events = [{"type": "status", **event} for event in archive.events(document_id)]
+    events += [{"type": "version", "at": v["created_at"], "seq": v["seq"], "version_id": v["id"],
+                "title": v["title"], "content_hash": v["content_hash"]} for v in archive.history(document_id)]
+    return sorted(events, key=lambda e: (e["at"] or "", e["type"] == "status"))
 
 
 @click.command()

@@ -97,6 +97,7 @@ def print_document(document: dict[str, Any], fmt: str, zone: str) -> None:
         f" (first seen {shown(document['first_seen'], zone)}, last seen {shown(document['last_seen'], zone)})",
     ]
     lines += [f"event:       {shown(event['at'], zone)} {event['old_status'] or 'new'} → {event['new_status']}"
+              if event.get("type", "status") == "status" else f"event:       {shown(event['at'], zone)} version {event['seq']}"
               for event in document.get("events", [])]
     lines += [f"compared:    {c['plan_name']} v{c['plan_version_seq']}: {c['relation']}"
               f" (similarity {_score(c['similarity'])}, coverage {_score(c['coverage'])})"

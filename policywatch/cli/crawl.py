@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from policywatch.cli.common import CliError, db_path
+from policywatch.cli.common import CliError, config_path, db_path
 from policywatch.cli.opening import prepare_archive, require_archive, writing
 
 SETTING_HELP = "Override a Scrapy/crawler setting, e.g. -s DOWNLOAD_DELAY=5 (repeatable)."
@@ -54,7 +54,7 @@ def crawl_command(ctx: click.Context, sources_file: str | None, names: tuple[str
         _list_sources(sources, db_path(ctx), fmt)
         return
     prepare_archive(db_path(ctx))
-    settings = {**(FAST_SETTINGS if fast else {}), **parse_overrides(overrides)}
+    settings = {**watch_settings(ctx), **(FAST_SETTINGS if fast else {}), **parse_overrides(overrides)}
     _configure_logging(verbose)
     started = time.monotonic()
     show = _Progress(enabled=fmt == "text" and sys.stderr.isatty())
@@ -90,6 +90,16 @@ def _list_sources(sources: list[Any], path: str, fmt: str) -> None:
         private = ", private addresses allowed" if row["allow_private"] else ""
         click.echo(f"{row['name']:<24} {row['kind']:<5} {schedule:<12} {row['url']}")
         click.echo(f"{'':<24} follow: {', '.join(row['follow']) or '-'}{private}; {last}")
+
+
+def watch_settings(ctx: click.Context) -> dict[str, Any]:
+    """The ``[watch]`` settings of policywatch.toml for the crawler (none when there is no config)."""
+    from policywatch.config import ConfigError, load_config
+
+    try:
+        return load_config(config_path(ctx)).watch.crawl_settings()
+    except ConfigError as exc:
+        raise CliError(f"config: {exc}") from None
 
 
 def _configure_logging(verbose: bool) -> None:

@@ -48,7 +48,7 @@ def run_command(ctx: click.Context, once: bool, sources_file: str | None, names:
         raise CliError(str(exc)) from None
     if not sources:
         raise CliError("no enabled sources to run")
-    settings = {**(FAST_SETTINGS if fast else {}), **parse_overrides(overrides)}
+    settings = {**config.watch.crawl_settings(), **(FAST_SETTINGS if fast else {}), **parse_overrides(overrides)}
     log_to_stderr(verbose)
     with writing(ctx) as archive:  # run crawls, so it may create the archive; a non-SQLite file is an error
         warn_unknown_plans(config, archive)

@@ -14,6 +14,7 @@ from fastapi import Path, Request
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from policywatch.web.errors import WebError
+from store.kinds import AlertKind
 
 #: SQLite integers are signed 64-bit; larger ids cannot exist and must not reach the driver.
 MAX_ID = 2**63 - 1
@@ -43,21 +44,33 @@ OptionalText = Annotated[Annotated[str, Field(max_length=200)] | None, Optional,
 State = Literal["unread", "reviewed"]
 
 
-class InboxFilters(BaseModel):
-    """Inbox filters: plan (id or name), priority, source name, state."""
+class FeedFilters(BaseModel):
+    """Alert filters the Atom feed takes: kind (store.kinds), plan (id or name), priority, source name."""
 
     model_config = ConfigDict(extra="ignore")
 
+    kind: Annotated[AlertKind | None, Optional] = None
     plan: OptionalText = None
     priority: OptionalText = None
     source: OptionalText = None
+
+    def archive_filters(self) -> dict[str, Any]:
+        """The filters as ``Archive.alerts`` keywords."""
+        return {"kind": self.kind.value if self.kind else None, "plan": self.plan, "priority": self.priority,
+                "source": self.source}
+
+
+class InboxFilters(FeedFilters):
+    """Inbox filters: kind, plan (id or name), priority, source name, state."""
+
     state: Annotated[State | None, Optional] = None
     offset: int = Field(default=0, ge=0, le=MAX_OFFSET)
     limit: int = Field(default=50, ge=1, le=200)
 
     def filters(self) -> dict[str, Any]:
         """The filters alone (no paging), as the inbox links carry them."""
-        return {"plan": self.plan, "priority": self.priority, "source": self.source, "state": self.state}
+        return {"kind": self.kind.value if self.kind else None, "plan": self.plan, "priority": self.priority,
+                "source": self.source, "state": self.state}
 
 
 class SearchFilters(BaseModel):

@@ -25,8 +25,7 @@ def plan_list(archive: Archive) -> list[schemas.Plan]:
 
 def inbox(archive: Archive, query: InboxFilters) -> schemas.AlertPage:
     """One page of alerts, newest first, filtered; one extra row tells whether more follow."""
-    rows = archive.alerts(state=query.state, priority=query.priority, plan=query.plan, source=query.source,
-                          limit=query.limit + 1, offset=query.offset)
+    rows = archive.alerts(state=query.state, **query.archive_filters(), limit=query.limit + 1, offset=query.offset)
     names = plan_names(archive)
     return schemas.AlertPage(alerts=[records.alert(row, names) for row in rows[:query.limit]],
                              limit=query.limit, offset=query.offset, has_more=len(rows) > query.limit)

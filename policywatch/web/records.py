@@ -25,34 +25,60 @@ def decoded(value: Any, default: Any) -> Any:
     return value
 
 
+def _sides(item: dict[str, Any], before: str, after: str) -> tuple[Any, Any]:
+    """The two sides of a figure or change: ``old``/``new`` (a document's own change) or plan/document."""
+    if "old" in item or "new" in item:
+        return item.get("old"), item.get("new")
+    return item.get(before), item.get(after)
+
+
 def figure_kind(figure: dict[str, Any]) -> str:
     """A figure change's kind; alert summaries leave it out, so infer it from the sides."""
     if figure.get("kind"):
         return figure["kind"]
-    if figure.get("doc") is None:
+    old, new = _sides(figure, "plan", "doc")
+    if new is None:
         return "removed"
-    return "added" if figure.get("plan") is None else "changed"
+    return "added" if old is None else "changed"
 
 
 def figures(items: Any) -> list[schemas.Figure]:
-    """Figure changes from a comparison or an alert summary."""
-    return [schemas.Figure(context=f.get("context") or "", plan=f.get("plan"), doc=f.get("doc"),
-                           kind=figure_kind(f))
-            for f in decoded(items, []) if isinstance(f, dict)]
+    """Figure changes from a comparison or an alert summary (left side in ``plan``, right in ``doc``)."""
+    found = []
+    for f in decoded(items, []):
+        if isinstance(f, dict):
+            old, new = _sides(f, "plan", "doc")
+            found.append(schemas.Figure(context=f.get("context") or "", plan=old, doc=new, kind=figure_kind(f)))
+    return found
 
 
 def changes(items: Any) -> list[schemas.Change]:
-    """Clause changes from a comparison or an alert summary."""
-    return [schemas.Change(kind=c.get("kind") or "changed", section=c.get("section") or "",
-                           plan_text=c.get("plan_text") or "", doc_text=c.get("doc_text") or "")
-            for c in decoded(items, []) if isinstance(c, dict)]
+    """Clause changes from a comparison or an alert summary, each with its word-level edit."""
+    found = []
+    for c in decoded(items, []):
+        if isinstance(c, dict):
+            old, new = _sides(c, "plan_text", "doc_text")
+            kind = c.get("kind") or "changed"
+            found.append(schemas.Change(kind=kind, section=c.get("section") or "", plan_text=old or "",
+                                        doc_text=new or "", inline=_inline(c.get("inline"), old, new)))
+    return found
+
+
+def _inline(segments: Any, old: str | None, new: str | None) -> list[schemas.Segment]:
+    """The stored word-level edit, or one computed now when both sides are there (older summaries)."""
+    if not segments and old and new and old != new:
+        from diffing.inline import inline_diff
+
+        segments = inline_diff(old, new)
+    return [schemas.Segment(op=str(op), text=str(text)) for op, text in segments or [] if text]
 
 
 def alert(row: Row, plan_names: dict[int, str]) -> schemas.Alert:
     """An inbox entry; ``plan_names`` maps plan ids to names."""
     summary = decoded(row.get("summary"), {})
     return schemas.Alert(
-        id=row["id"], created_at=row.get("created_at"), priority=row.get("priority") or "normal",
+        id=row["id"], kind=row.get("kind") or "plan", headline=headline(row),
+        created_at=row.get("created_at"), priority=row.get("priority") or "normal",
         relation=row.get("relation") or summary.get("relation") or "",
         title=row.get("title") or summary.get("title") or "",
         plan_id=row.get("plan_id"), plan_name=row.get("plan_name") or plan_names.get(row.get("plan_id")),
@@ -75,7 +101,18 @@ def alert_detail(row: Row, plan_names: dict[int, str]) -> schemas.AlertDetail:
         **base.model_dump(exclude={"documents"}), documents=max(len(members), base.documents),
         members=members, deliveries=[delivery(d) for d in row.get("deliveries") or []],
         changes=changes(summary.get("changes") or summary.get("top_changes")),
+        title_change=summary.get("title_change") if isinstance(summary.get("title_change"), dict) else None,
+        status_from=summary.get("status_from"), status_to=summary.get("status_to"),
+        last_text=summary.get("last_text"), previous_version_id=summary.get("previous_version_id"),
     )
+
+
+def headline(row: Row) -> str | None:
+    """The change an alert is about, said first ("修订：50000家 → 60000家"), as every channel says it."""
+    from policywatch.messages import AlertView
+    from policywatch.messages import headline as message_headline
+
+    return message_headline(AlertView.from_record(row, base_url=""))
 
 
 def alert_member(row: Row) -> schemas.AlertDocument:
@@ -140,7 +177,7 @@ def plan(row: Row) -> schemas.Plan:
     """A tracked plan in the list."""
     return schemas.Plan(id=row["id"], name=row.get("name") or str(row["id"]), title=row.get("title") or "",
                         plan_version_id=row.get("plan_version_id") or row.get("latest_version_id"),
-                        created_at=row.get("created_at"))
+                        created_at=row.get("created_at"), home_document_id=row.get("home_document_id"))
 
 
 def plan_version(row: Row, number: int) -> schemas.PlanVersion:
@@ -155,6 +192,7 @@ def related(cmp: schemas.Comparison, doc: schemas.Document) -> schemas.RelatedDo
         document_id=doc.id, comparison_id=cmp.id, title=doc.title, account=doc.account,
         url=doc.original_url, published_at=doc.published_at, relation=cmp.relation,
         similarity=cmp.similarity, coverage=cmp.coverage, changes=len(cmp.changes), figures=len(cmp.figures),
+        status=doc.status,
     )
 
 

@@ -20,20 +20,21 @@ class Figure(BaseModel):
     kind: str = "changed"
 
 
-class Change(BaseModel):
-    """One clause-level change: added, removed, changed or moved."""
-
-    kind: str
-    section: str = ""
-    plan_text: str = ""
-    doc_text: str = ""
-
-
 class Segment(BaseModel):
     """A run of text inside a clause; ``op`` is equal, insert or delete."""
 
     op: str
     text: str
+
+
+class Change(BaseModel):
+    """One clause-level change: added, removed, changed or moved (``inline``: the word-level edit)."""
+
+    kind: str
+    section: str = ""
+    plan_text: str = ""
+    doc_text: str = ""
+    inline: list[Segment] = []
 
 
 class DiffRow(BaseModel):
@@ -80,9 +81,11 @@ class AlertDocument(BaseModel):
 
 
 class Alert(BaseModel):
-    """An alert in the inbox."""
+    """An alert in the inbox; ``kind`` is one of store.kinds, ``headline`` the change itself, first."""
 
     id: int
+    kind: str = "plan"
+    headline: str | None = None
     created_at: str | None = None
     priority: str = "normal"
     relation: str = ""
@@ -113,6 +116,11 @@ class AlertDetail(Alert):
     members: list[AlertDocument] = []
     deliveries: list[Delivery] = []
     changes: list[Change] = []
+    title_change: dict[str, str] | None = None
+    status_from: str | None = None
+    status_to: str | None = None
+    last_text: str | None = None
+    previous_version_id: int | None = None
 
 
 class AlertPage(BaseModel):
@@ -276,16 +284,18 @@ class RelatedDocument(BaseModel):
     coverage: float | None = None
     changes: int = 0
     figures: int = 0
+    status: str = "ok"
 
 
 class Plan(BaseModel):
-    """A tracked plan."""
+    """A tracked plan; ``home_document_id`` is the document whose new versions become its versions."""
 
     id: int
     name: str
     title: str = ""
     plan_version_id: int | None = None
     created_at: str | None = None
+    home_document_id: int | None = None
 
 
 class PlanDetail(Plan):

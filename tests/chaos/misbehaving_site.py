@@ -10,7 +10,10 @@ Everything it does wrong is decided by ``seed``, so a failing run can be replaye
 * **quirks** (an article is always served that way): GBK bytes under a ``charset=utf-8``
   header, a slow drip, a redirect chain, a wrong Content-Type, malformed HTML, a large page,
   a duplicate feed entry (same GUID, tracking parameters on the link);
-* **status pages**: WeChat "deleted by the author" and the 环境异常 anti-bot page.
+* **status pages**: WeChat "deleted by the author" and the 环境异常 anti-bot page;
+* **change itself**: :meth:`MisbehavingSite.revise` edits a figure of a published article
+  and :meth:`MisbehavingSite.remove` turns one into the deleted page (both re-dated in the
+  feed, and their faults start over).
 
 Because faults stop after ``faulty_attempts`` requests per URL, repeated crawls converge:
 the archive must then hold exactly :meth:`MisbehavingSite.expected` — no document lost,
@@ -29,7 +32,8 @@ import struct
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
@@ -79,6 +83,7 @@ class MisbehavingSite:
         self.quirks = {a.slug: QUIRKS[(i + seed) % len(QUIRKS)] for i, a in enumerate(self.articles)}
         self.miit_articles = _miit_articles(miit_articles, seed)
         self.visible = len(self.articles)
+        self.removed: set[str] = set()
         self.faults: Counter[str] = Counter()
         self.quirks_served: Counter[str] = Counter()
         self._attempts: Counter[str] = Counter()
@@ -104,11 +109,35 @@ class MisbehavingSite:
         """List only the first ``count`` articles in the feed (a site that grows between crawls)."""
         self.visible = max(0, min(count, len(self.articles)))
 
+    def revise(self, slug: str) -> tuple[str, str]:
+        """Change the figure of published article ``slug``; returns (old, new) figure."""
+        index = next(i for i, a in enumerate(self.articles) if a.slug == slug)
+        article = self.articles[index]
+        old = str(50000 + 1000 * (index + 1))
+        new = str(int(old) + 7)
+        paragraphs = tuple(p.replace(old, new) for p in article.paragraphs)
+        self._republish(index, replace(article, paragraphs=paragraphs))
+        return old, new
+
+    def remove(self, slug: str) -> None:
+        """From now on serve article ``slug`` as WeChat's "deleted by the author" page."""
+        index = next(i for i, a in enumerate(self.articles) if a.slug == slug)
+        self.removed.add(slug)
+        self._republish(index, self.articles[index])
+
+    def _republish(self, index: int, article: pages.Article) -> None:
+        """Date the article now in the feed (a crawl fetches it again) and let faults hit it anew."""
+        self.articles[index] = replace(article, published=datetime.now(UTC))
+        with self._lock:
+            for key in [k for k in self._attempts if k.endswith(f"/{article.slug}")]:
+                del self._attempts[key]
+
     def expected(self) -> Expected:
         """The documents a converged archive must hold."""
-        ok = {a.marker: a.title for a in self.articles}
+        ok = {a.marker: a.title for a in self.articles if a.slug not in self.removed}
         ok.update({_miit_marker(a): a.title for a in self.miit_articles})
         statuses = {self._url(f"/s/deleted{i}"): "deleted" for i in range(2)}
+        statuses.update({self._url(f"/s/{slug}"): "deleted" for slug in self.removed})
         statuses[self._url("/s/antibot0")] = "blocked"
         return Expected(ok, statuses)
 
@@ -154,6 +183,8 @@ class MisbehavingSite:
                 return _Reply(404, b"not found", "text/plain")
             return self._faulty(key, attempt, ARTICLE_FAULTS) or _Reply(
                 body=miit.article_html(miit_article, MIIT_COLUMN).encode())
+        if article.slug in self.removed:
+            return _Reply(body=pages.deleted_page())
         quirk = self.quirks[article.slug]
         if quirk == "redirect_chain" and path.startswith("/s/"):
             return self._redirect(f"/go/1/{article.slug}")

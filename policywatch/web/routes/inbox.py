@@ -11,6 +11,7 @@ from policywatch.web.archive_access import archive_for
 from policywatch.web.errors import BadRequest
 from policywatch.web.params import Id, InboxFilters, alert_ids, form_fields
 from policywatch.web.templating import render
+from store.kinds import ALERT_KINDS
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
@@ -18,10 +19,11 @@ router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 @router.get("/", name="inbox")
 @router.get("/alerts", name="alerts")
 def inbox(request: Request, query: Annotated[InboxFilters, Query()]) -> Response:
-    """Alerts newest first with their priority, relation, source and state; filters and paging."""
+    """Alerts newest first with their kind, the change, priority, relation, source and state; filters, paging."""
     archive = archive_for(request)
     page = queries.inbox(archive, query)
-    return render(request, "inbox.html", page=page, filters=query.filters(), plans=queries.plan_list(archive))
+    return render(request, "inbox.html", page=page, filters=query.filters(), plans=queries.plan_list(archive),
+                  alert_kinds=ALERT_KINDS)
 
 
 @router.get("/alerts/{alert_id}", name="alert_page")
