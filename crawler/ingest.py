@@ -25,9 +25,11 @@ from crawler.changes import (
     version_diff,
 )
 from crawler.items import Page
+from crawler.lifecycle import LifecycleStep, Saved, interprets
 from crawler.normalise import NormaliseError
 from crawler.pagedoc import document_from_page, from_feed, is_provisional, provisional_document
 from crawler.urls import redact
+from diffing.lifecycle import PlanRules, cited_names, title_key
 from store.archive import Archive, SaveResult
 from store.documents import version_text
 from store.kinds import AlertKind
@@ -72,11 +74,15 @@ class Ingestor:
     when a long-lived ingestor must see a plan tracked meanwhile.
     """
 
-    def __init__(self, archive: Archive, *, unreachable_after: int = UNREACHABLE_AFTER) -> None:
+    def __init__(self, archive: Archive, *, unreachable_after: int = UNREACHABLE_AFTER,
+                 rules: PlanRules | None = None) -> None:
         self.archive = archive
         self.unreachable_after = max(1, int(unreachable_after))
+        self.lifecycle = LifecycleStep(archive, rules)
         self._plans: list[dict[str, Any]] | None = None
-        self._indexes: list[Any] = []
+        self._index: Any = None
+        self._prepared: dict[int, Any] = {}
+        self._keys: dict[str, str] = {}
 
     def refresh_plans(self) -> None:
         """Forget the cached plan list (re-read on the next comparison)."""
@@ -148,10 +154,18 @@ class Ingestor:
                     result.alerts += self._own_change(doc, saved, source)
                 if saved.outcome in COMPARED_OUTCOMES and saved.version_id is not None and doc.status == "ok":
                     self._compare_with_plans(doc, saved.document_id, saved.version_id, source, result)
+                    self._lifecycle(doc, saved, source, result)
         except BaseException:
             self.refresh_plans()  # a plan version made in the rolled-back transaction is gone
             raise
         return result
+
+    def _lifecycle(self, doc: Document, saved: SaveResult, source: str | None, result: IngestResult) -> None:
+        """A policy's life (crawler.lifecycle): drafts, finals, new plans; a new plan is screened from now on."""
+        raised = self.lifecycle.apply(doc, Saved(saved.document_id, saved.version_id, source), result.relations)
+        result.alerts += sum(count for _, count in raised)
+        if any(kind == "new_plan" and count for kind, count in raised):
+            self.refresh_plans()
 
     def _compare_with_plans(self, doc: Document, document_id: int, version_id: int, source: str | None,
                             result: IngestResult) -> None:
@@ -241,19 +255,23 @@ class Ingestor:
     def plans(self) -> list[dict[str, Any]]:
         """The tracked plans (cached, with their screening indexes)."""
         if self._plans is None:
-            from diffing.screen import PlanIndex
+            from diffing.screen_index import Prepared, ScreenIndex
 
             self._plans = [p for p in self.archive.plans() if p.get("body")]
-            self._indexes = [PlanIndex.build(p["name"], p["body"], p.get("title") or "") for p in self._plans]
+            self._prepared = {p["plan_version_id"]: self._prepared.get(p["plan_version_id"])
+                              or Prepared.build(p["name"], p["body"], p.get("title") or "") for p in self._plans}
+            self._index = ScreenIndex(self._prepared.values())
+            self._keys = {p["name"]: title_key(p.get("title") or p["name"]) for p in self._plans}
         return self._plans
 
     def _screen(self, doc: Document) -> set[str]:
         """Names of the plans the document shares enough text with to deserve a full comparison."""
-        from diffing.screen import screen
-
         if not self.plans():
             return set()
-        return {hit.name for hit in screen(self._indexes, f"{doc.title}\n{doc.text}")}
+        text = f"{doc.title}\n{doc.text}"
+        cited = cited_names(text)
+        return ({hit.name for hit in self._index.screen(text)}
+                | {name for name, key in self._keys.items() if key in cited})
 
     def _screened_out(self, plan: dict[str, Any], version_id: int) -> tuple[str, int]:
         """Record that the screen found nothing of the plan in the document (no full compare, no alert)."""
@@ -273,6 +291,9 @@ class Ingestor:
         comparison = compare(plan["body"], doc.text, plan_title=plan.get("title") or plan["name"],
                              doc_title=doc.title)
         data = comparison.to_dict()
+        if interprets(doc, plan.get("title") or plan["name"], comparison.relation):
+            data.update(relation="interpretation", priority=comparison.priority if comparison.partial else "normal")
+            self.archive.link("interprets", document_id, plan_id=plan["id"])
         older = self._copied_version(plan, doc) if comparison.relation in ALTERED_RELATIONS else None
         if older is not None:
             data["copies_plan_version"] = older[0]["seq"]
@@ -281,11 +302,11 @@ class Ingestor:
                 doc.kind, doc.url):
             self.archive.set_plan_home(plan["id"], document_id)
             self.refresh_plans()
-        if comparison.relation == "unrelated" or plan.get("home_document_id") == document_id:
-            return comparison.relation, 0
+        if data["relation"] == "unrelated" or plan.get("home_document_id") == document_id:
+            return data["relation"], 0
         if older is not None:
             return self._copies_older(plan, older, doc, document_id, version_id, source)
-        return comparison.relation, self._plan_alert(plan, plan["plan_version_id"], comparison.fingerprint(),
+        return data["relation"], self._plan_alert(plan, plan["plan_version_id"], comparison.fingerprint(),
                                                      data, doc, document_id, version_id, comparison_id, source)
 
     def _copied_version(self, plan: dict[str, Any], doc: Document) -> tuple[dict[str, Any], Any] | None:

@@ -9,6 +9,7 @@ from scrapy.crawler import Crawler
 
 from crawler.ingest import UNREACHABLE_AFTER, Ingestor, IngestResult
 from crawler.items import Page
+from crawler.lifecycle import PLAN_RULES_SETTING, rules_from_setting
 from crawler.urls import redact
 
 logger = logging.getLogger(__name__)
@@ -32,7 +33,8 @@ class IngestPipeline:
     def open_spider(self) -> None:
         """Bind to the archive the spider opened (one connection per crawl)."""
         after = self.crawler.settings.getint("POLICYWATCH_UNREACHABLE_AFTER", UNREACHABLE_AFTER)
-        self.ingestor = Ingestor(self.crawler.spider.archive, unreachable_after=after)
+        self.ingestor = Ingestor(self.crawler.spider.archive, unreachable_after=after,
+                                 rules=rules_from_setting(self.crawler.settings.getdict(PLAN_RULES_SETTING)))
 
     def process_item(self, item: Any) -> Any:
         """Ingest one page; failures are counted and logged, never raised into Scrapy."""

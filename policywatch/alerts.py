@@ -30,6 +30,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from crawler.lifecycle import TIMEZONE, enqueue_due_deadlines
 from policywatch.channels import Channel, DeliveryError
 from policywatch.config import Config, Rules
 from policywatch.messages import AlertView
@@ -106,10 +107,13 @@ def deliver(archive: Any, config: Config, channels: Sequence[Channel], *, now: d
             lease_seconds: float | None = None, force: bool = False) -> DeliveryReport:
     """One delivery pass over ``channels``; a channel that raises never stops the others.
 
+    Deadline reminders due today are raised first (``crawler.lifecycle.enqueue_due_deadlines``),
+    so a scheduled pass sends them on their day even when no crawl ran.
     ``now`` stands in for the clock (tests); ``force`` also sends failed alerts still
     waiting for their retry time and the alerts of digests whose hour/day is not over.
     """
     report = DeliveryReport()
+    enqueue_due_deadlines(archive, (now or datetime.now(UTC)).astimezone(TIMEZONE).date(), config.plans.deadline_days)
     for channel in channels:
         result = ChannelReport(channel.name, channel.kind)
         run = _ChannelPass(archive, config, channel, result, now, force,

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from diffing.lifecycle import PlanRules
 from policywatch.clock import DEFAULT_ZONE, UnknownZone, zone
 from policywatch.redact import register_secret, secrets_in_url
 from store.kinds import ALERT_KINDS
@@ -52,8 +53,9 @@ _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
 _UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
 _RULE_KEYS = {"min_priority", "plans", "relations", "kinds", "digest", "since"}
 _CHANNEL_KEYS = {"name", "kind", "url", "enabled", "timeout", "per_minute"} | _RULE_KEYS
-_TOP_KEYS = {"channel", "alerts", "web", "schedule", "display", "watch"}
+_TOP_KEYS = {"channel", "alerts", "web", "schedule", "display", "watch", "plans"}
 _WATCH_KEYS = {"unreachable_after", "recheck", "recheck_per_run"}
+_PLANS_KEYS = {"auto", "sources", "title_patterns", "exclude_patterns", "deadline_days"}
 _WEB_KEYS = {"base_url"}
 _DISPLAY_KEYS = {"timezone"}
 _SCHEDULE_KEYS = {"delivery_every", "retry_base", "retry_max", "delivery_lease", "shutdown_grace", "timezone",
@@ -171,6 +173,7 @@ class Config:
     #: ``[display] timezone``: the one zone every shown time is in (see policywatch.clock).
     display_timezone: str = DEFAULT_ZONE
     watch: WatchConfig = WatchConfig()
+    plans: PlanRules = PlanRules()
 
     def channel(self, name: str) -> ChannelConfig:
         """The channel called ``name``; ConfigError naming the known ones otherwise."""
@@ -213,7 +216,8 @@ def parse_config(data: dict[str, Any], *, path: str | None = None) -> Config:
     parsed = tuple(_parse_channel(entry, index, rules) for index, entry in enumerate(channels, 1))
     _check_unique([c.name for c in parsed])
     return Config(parsed, rules, base_url, _parse_schedule(_table(data, "schedule")), path,
-                  _parse_display(_table(data, "display")), _parse_watch(_table(data, "watch")))
+                  _parse_display(_table(data, "display")), _parse_watch(_table(data, "watch")),
+                  parse_plan_rules(_table(data, "plans")))
 
 
 def _parse_display(table: dict[str, Any]) -> str:
@@ -227,6 +231,28 @@ def _parse_display(table: dict[str, Any]) -> str:
     except UnknownZone as exc:
         raise ConfigError(f"[display] timezone: {exc}") from None
     return name
+
+
+def parse_plan_rules(table: dict[str, Any]) -> PlanRules:
+    """``[plans]``: auto (bool), sources, title_patterns, exclude_patterns (regexes), deadline_days (ints)."""
+    _check_keys(table, _PLANS_KEYS, "[plans]")
+    auto = table.get("auto", True)
+    if not isinstance(auto, bool):
+        raise ConfigError("[plans] auto must be true or false")
+    patterns = {key: tuple(_str_list(table.get(key, []), f"[plans] {key}")) for key in ("title_patterns",
+                                                                                      "exclude_patterns")}
+    for key, values in patterns.items():
+        for value in values:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ConfigError(f"[plans] {key}: {value!r} is not a regular expression ({exc})") from None
+    days = table.get("deadline_days", list(PlanRules.deadline_days))
+    if not isinstance(days, list) or not all(isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= 366
+                                             for d in days):
+        raise ConfigError("[plans] deadline_days must be a list of whole days, like [7, 1]")
+    return PlanRules(auto, tuple(_str_list(table.get("sources", []), "[plans] sources")),
+                     patterns["title_patterns"], patterns["exclude_patterns"], tuple(days))
 
 
 def parse_rules(table: dict[str, Any], where: str, defaults: Rules) -> Rules:

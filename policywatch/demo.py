@@ -56,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         second = _crawl("Day 2 — the feed changed, a repost was deleted", sources, db, color)
         with Archive(db) as archive:
             show_changes(archive, known, first, second)
+            show_timeline(archive, color)
     _heading("Review it in the browser", color)
     print(f"  .venv/bin/policywatch --db {db} serve")
     return 0
@@ -182,6 +183,16 @@ def show_changes(archive: Archive, known: set[int], first: dict[str, Any], secon
                 print(f"  #{doc['id']} “{latest.get('title')}” ({latest.get('account')}) is now {event['new_status']}"
                       " — its last text is kept in the archive")
     print(f"  alerts in the archive: {len(archive.alerts())} (day 1: {first['alerts']}, day 2: {second['alerts']})")
+
+
+def show_timeline(archive: Archive, color: bool) -> None:
+    """The seed plan's life so far: the official notice, its interpretation, reposts, deletions."""
+    plan = archive.plan(PLAN_NAME)
+    _heading(f"Timeline of “{PLAN_NAME}” (policywatch timeline {PLAN_NAME})", color)
+    for event in archive.timeline(plan["id"]) if plan else []:
+        figures = "; ".join(f"{f.get('plan')} → {f.get('doc')}" for f in event["figures"][:2])
+        print(f"  {str(event['date'] or '')[:16]:<16}  {event['event']:<14} {_pad(event['account'] or '', 14)} "
+              f"{(event['title'] or '')[:40]}" + (f"  [{figures}]" if figures else ""))
 
 
 def _heading(text: str, color: bool) -> None:

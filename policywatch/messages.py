@@ -148,6 +148,8 @@ def headline(alert: AlertView) -> str | None:
     if alert.kind == "status":
         event = str(alert.summary.get("event") or alert.summary.get("status_to") or "")
         return f"{STATUS_LABELS.get(event, event)}：{clip(alert.title, TITLE_CHARS)}"
+    if alert.kind in ("final", "deadline") and alert.summary.get("headline"):
+        return str(alert.summary["headline"])  # 征求意见稿 → 正式稿: 2 条修改… / 意见反馈截止 2026-03-31（还剩 7 天）
     label = KIND_LABELS.get(alert.kind, alert.kind)
     what = _first_change(alert)
     if alert.kind == "plan_changed":

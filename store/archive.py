@@ -7,6 +7,8 @@ the CLI read and search. The methods live in small mixins by job:
 - :mod:`store.documents` save / get / history / known_document / touch
 - :mod:`store.plans`     tracked plans and comparisons
 - :mod:`store.outbox`    alerts and per-channel delivery
+- :mod:`store.links`     a policy's life: links, consultations, plan origin
+- :mod:`store.timeline`  a plan's timeline from links, comparisons and events
 - :mod:`store.runs`      sources, crawl runs, stats
 - :mod:`store.search`    exact Chinese full-text search
 - :mod:`store.maintenance` check, reindex (and ``backup`` of the file)
@@ -19,17 +21,19 @@ from store.assessments import AssessmentsMixin
 from store.documents import DocumentsMixin, SaveResult
 from store.errors import ArchiveError, SearchError
 from store.health import HealthMixin
+from store.links import LinksMixin
 from store.maintenance import CheckReport, MaintenanceMixin
 from store.outbox import OutboxMixin
 from store.plans import PlanResult, PlansMixin
 from store.runs import RunsMixin
 from store.search import SearchMixin, SearchPage
+from store.timeline import TimelineMixin
 
 __all__ = ["Archive", "ArchiveError", "CheckReport", "PlanResult", "SaveResult", "SearchError", "SearchPage"]
 
 
-class Archive(DocumentsMixin, PlansMixin, OutboxMixin, RunsMixin, SearchMixin, MaintenanceMixin, AssessmentsMixin,
-              HealthMixin):
+class Archive(DocumentsMixin, PlansMixin, LinksMixin, TimelineMixin, OutboxMixin, RunsMixin, SearchMixin,
+              MaintenanceMixin, AssessmentsMixin, HealthMixin):
     """A policywatch archive in one SQLite file (WAL, foreign keys, migrations on open).
 
     ``Archive(path, timeout=30.0)`` opens or creates the file; use it as a context

@@ -17,6 +17,8 @@ _PLAN_SELECT = (
     " p.home_document_id"
     " FROM plans p LEFT JOIN plan_versions pv ON pv.id = p.latest_version_id"
 )
+#: Plans still tracked (``untrack`` keeps a plan's history but stops comparing with it).
+_TRACKED = " WHERE p.untracked_at IS NULL"
 
 
 def plan_text(doc: Document) -> str:
@@ -58,6 +60,7 @@ class PlansMixin(ArchiveBase):
                                        (name, now())).lastrowid
                 found = (plan_id, None, 0, None)
             plan_id, latest_id, seq, latest_hash = found
+            conn.execute("UPDATE plans SET untracked_at = NULL WHERE id = ?", (plan_id,))
             if latest_hash == digest:
                 return PlanResult(plan_id, latest_id, False)
             version_id = conn.execute(
@@ -70,7 +73,7 @@ class PlansMixin(ArchiveBase):
 
     def plans(self) -> list[dict[str, Any]]:
         """Every tracked plan with its latest version's title, body and Document dict."""
-        return self.rows(f"{_PLAN_SELECT} ORDER BY p.id")
+        return self.rows(f"{_PLAN_SELECT}{_TRACKED} ORDER BY p.id")
 
     def plan(self, name_or_id: str | int) -> dict[str, Any] | None:
         """One plan (by name, or by id) like :meth:`plans` gives, plus ``versions``."""
@@ -99,7 +102,7 @@ class PlansMixin(ArchiveBase):
         return self.rows(
             "SELECT p.id, p.name, count(pv.id) AS versions, p.home_document_id AS home,"
             " max(pv.created_at) AS latest_version_at FROM plans p"
-            " LEFT JOIN plan_versions pv ON pv.plan_id = p.id GROUP BY p.id ORDER BY p.id")
+            f" LEFT JOIN plan_versions pv ON pv.plan_id = p.id{_TRACKED} GROUP BY p.id ORDER BY p.id")
 
     def plans_homed_at(self, document_id: int) -> list[dict[str, Any]]:
         """The plans whose home is this document (like :meth:`plans` gives them)."""

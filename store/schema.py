@@ -177,6 +177,26 @@ def _v9_unreachable_checks(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE documents ADD COLUMN unreachable_checks INTEGER NOT NULL DEFAULT 0")
 
 
+def _v_lifecycle(db: sqlite_utils.Database) -> None:
+    """A policy's life (store.links): document/plan links, consultation drafts, plan origin.
+
+    ``other_id``/``plan_id`` are 0 when a link has no such end, so the unique index
+    holds (NULLs never collide in SQLite).
+    """
+    db.create_table("links", {"id": int, "kind": str, "document_id": int, "other_id": int, "plan_id": int,
+                              "data": str, "created_at": str}, pk="id", not_null={"kind", "document_id"})
+    db["links"].create_index(["kind", "document_id", "other_id", "plan_id"], unique=True)
+    db["links"].create_index(["other_id"])
+    db["links"].create_index(["plan_id", "kind"])
+    db.create_table("consultations", {"document_id": int, "title_key": str, "issuer": str, "source": str,
+                                      "deadline": str, "published_date": str, "created_at": str},
+                    pk="document_id", foreign_keys=[("document_id", "documents", "id")])
+    db["consultations"].create_index(["title_key", "published_date"])
+    db["consultations"].create_index(["deadline"])
+    db["plans"].add_column("origin", str, not_null_default="manual")
+    db["plans"].add_column("untracked_at", str)
+
+
 #: The ordered migrations. Append only; when the tokens of store.textindex change,
 #: append a step that rebuilds the index (like 004: punctuation became part of runs).
 MIGRATIONS: list[tuple[str, Migration]] = [
@@ -189,6 +209,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("007_alert_kinds", _v7_alert_kinds),
     ("008_plan_home", _v8_plan_home),
     ("009_unreachable_checks", _v9_unreachable_checks),
+    ("lifecycle_links", _v_lifecycle),
 ]
 
 

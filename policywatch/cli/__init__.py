@@ -40,6 +40,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("maintenance", "Check the archive's integrity and its search index."),
     "reindex": ("maintenance", "Rebuild the search index from the stored texts."),
     "implementations": ("implementations", "Provincial plans implementing a plan, target by target."),
+    "timeline": ("life", "A plan's life in date order: drafts, reposts, deletions."),
+    "consultations": ("life", "Consultation drafts, their deadlines and finals."),
+    "untrack": ("life", "Stop tracking a plan (its history is kept)."),
     "datasette": ("datasette", "Browse the archive in Datasette, read-only."),
 }
 

@@ -131,7 +131,7 @@ def plans(ctx: click.Context, fmt: str) -> None:
     policywatch plans --format json
     """
     with reading(ctx) as archive:
-        rows = archive.plan_summaries()
+        rows = archive.plan_listing()
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
@@ -139,8 +139,9 @@ def plans(ctx: click.Context, fmt: str) -> None:
         click.echo("No tracked plans (policywatch track PATH --name NAME).")
     for row in rows:
         home = f"home {row['home']}" if row["home"] else "no home"
-        click.echo(f"{row['id']}\t{row['name']}\t{row['versions']} version(s)\t{home}\t"
-                   f"latest {shown(row['latest_version_at'], display_timezone(ctx), empty='-')}")
+        family = "".join(f"\t{key} {row[key]}" for key in ("draft", "final") if row.get(key))
+        click.echo(f"{row['id']}\t{row['name']}\t{row['origin']}\t{row['versions']} version(s)\t{home}\t"
+                   f"latest {shown(row['latest_version_at'], display_timezone(ctx), empty='-')}{family}")
 
 
 @click.command()
@@ -202,6 +203,7 @@ def show(ctx: click.Context, document_id: str, seq: int | None, fmt: str) -> Non
         document["comparisons"] = archive.comparisons(version_id=(document["version"] or {}).get("id", -1))
         document["events"] = _events(archive, document["id"])
         document["plan_home"] = _plan_home(archive, document["id"])
+        document["links"] = archive.links(document["id"])
     print_document(document, fmt, display_timezone(ctx) if fmt != "json" else "UTC")
 
 

@@ -54,7 +54,8 @@ def crawl_command(ctx: click.Context, sources_file: str | None, names: tuple[str
         _list_sources(sources, db_path(ctx), fmt)
         return
     prepare_archive(db_path(ctx))
-    settings = {**watch_settings(ctx), **(FAST_SETTINGS if fast else {}), **parse_overrides(overrides)}
+    settings = {**watch_settings(ctx), **(FAST_SETTINGS if fast else {}), **plan_rules_settings(ctx),
+                **parse_overrides(overrides)}
     _configure_logging(verbose)
     started = time.monotonic()
     show = _Progress(enabled=fmt == "text" and sys.stderr.isatty())
@@ -133,6 +134,23 @@ class _Progress:
             click.echo("\r\033[K", err=True, nl=False)
 
 
+def plan_rules(ctx: click.Context) -> Any:
+    """The ``[plans]`` rules of policywatch.toml (diffing.lifecycle.PlanRules; defaults without a file)."""
+    from policywatch.config import ConfigError, load_config
+
+    try:
+        return load_config(config_path(ctx)).plans
+    except ConfigError as exc:
+        raise CliError(str(exc)) from None
+
+
+def plan_rules_settings(ctx: click.Context) -> dict[str, Any]:
+    """The ``[plans]`` rules as crawl settings (how the Scrapy pipeline gets them)."""
+    from crawler.lifecycle import PLAN_RULES_SETTING, rules_setting
+
+    return {PLAN_RULES_SETTING: rules_setting(plan_rules(ctx))}
+
+
 def parse_overrides(pairs: tuple[str, ...]) -> dict[str, Any]:
     """``NAME=VALUE`` pairs → settings; values read as JSON when they parse (numbers, true/false, lists)."""
     settings: dict[str, Any] = {}
@@ -164,7 +182,7 @@ def add_command(ctx: click.Context, targets: tuple[str, ...], source: str, kind:
 
     failures: list[str] = []
     with writing(ctx) as archive:
-        ingestor = Ingestor(archive)
+        ingestor = Ingestor(archive, rules=plan_rules(ctx))
         for target in targets:
             try:
                 result = ingestor.ingest_document(load(target, kind=kind, url=url), source=source)

@@ -36,6 +36,7 @@ def run_command(ctx: click.Context, once: bool, sources_file: str | None, names:
     from policywatch.schedule import install_asyncio_reactor
 
     install_asyncio_reactor()  # before Scrapy (crawler.runner) is imported
+    from crawler.lifecycle import PLAN_RULES_SETTING, rules_setting
     from crawler.runner import FAST_SETTINGS
     from crawler.sources import SourcesError, load_sources
     from policywatch.redact import log_to_stderr
@@ -48,7 +49,8 @@ def run_command(ctx: click.Context, once: bool, sources_file: str | None, names:
         raise CliError(str(exc)) from None
     if not sources:
         raise CliError("no enabled sources to run")
-    settings = {**config.watch.crawl_settings(), **(FAST_SETTINGS if fast else {}), **parse_overrides(overrides)}
+    settings = {**config.watch.crawl_settings(), **(FAST_SETTINGS if fast else {}),
+                PLAN_RULES_SETTING: rules_setting(config.plans), **parse_overrides(overrides)}
     log_to_stderr(verbose)
     with writing(ctx) as archive:  # run crawls, so it may create the archive; a non-SQLite file is an error
         warn_unknown_plans(config, archive)

@@ -19,7 +19,7 @@ STATIC_DIR = Path(__file__).with_name("static")
 
 DESCRIPTION = """Review alerts about tracked Chinese industrial-policy plans: the inbox, documents and
 their versions, clause-by-clause diffs against the plans, archive search, tracked plans.
-The only write is an alert's reviewed state."""
+The only writes are an alert's reviewed state and "track as plan" on a document page."""
 
 
 #: Where links point when neither ``base_url`` nor a bound address is known (the config's default).

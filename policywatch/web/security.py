@@ -8,7 +8,7 @@
   port, or the host of ``base_url``. A page on ``evil.example`` whose name is re-pointed at
   127.0.0.1 sends ``Host: evil.example`` and gets 421, so it can neither read the archive
   nor mark alerts reviewed.
-* **Same origin writes**: the only write (the reviewed state) is refused when a browser
+* **Same origin writes**: the writes (the reviewed state, "track as plan") are refused when a browser
   says the request comes from another site, so a page elsewhere cannot flip it; an
   ``Origin`` must name a trusted host, not merely repeat the request's ``Host``.
 * **Bounded bodies**: a request body larger than :data:`MAX_BODY_BYTES` is answered 413

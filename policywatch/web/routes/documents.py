@@ -21,4 +21,5 @@ def document_page(request: Request, document_id: Id,
     archive = archive_for(request)
     doc = queries.document_detail(archive, document_id, version)
     shown = next((v for v in doc.versions if v.id == version), None)
-    return render(request, "document.html", doc=doc, shown_version=shown, plans=queries.plan_list(archive))
+    return render(request, "document.html", doc=doc, shown_version=shown, plans=queries.plan_list(archive),
+                  links=archive.links(document_id))
