@@ -32,6 +32,9 @@ from store.model import Document
 OFFICIAL_SOURCE_KINDS = ("miit", "govcn", "gov", "column")
 #: Relations that make a document a copy of a tracked plan (never a second plan).
 COPY_RELATIONS = ("identical", "repost", "altered_repost", "revision")
+#: Relations after which an official document is not tracked as a plan of its own: copies of a
+#: tracked plan, and a province's implementation of one (followed through ``implementations``).
+NOT_NEW_PLAN_RELATIONS = (*COPY_RELATIONS, "implementation")
 #: Deadlines and "today" are dates in China.
 TIMEZONE = ZoneInfo("Asia/Shanghai")
 #: How many changed clauses a ``final`` alert carries in full (the link keeps them all).
@@ -85,7 +88,7 @@ class LifecycleStep:
         if lifecycle.is_draft(doc.title, column=doc.meta.get("ColumnName") or doc.meta.get("column")):
             return [("deadline", self._consultation(doc, saved))]
         raised = [("final", self._final(doc, saved))]
-        if not any(relation in COPY_RELATIONS for relation in relations.values()):
+        if not any(relation in NOT_NEW_PLAN_RELATIONS for relation in relations.values()):
             raised.append(("new_plan", self._new_plan(doc, saved)))
         return raised
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from policywatch.cli.archive import opened
+from policywatch.cli.opening import reading
 from policywatch.cli.common import CliError
 from store.archive import Archive
 
@@ -41,7 +41,7 @@ def timeline(ctx: click.Context, name: str, fmt: str) -> None:
     """
     from crawler.lifecycle import today
 
-    with opened(ctx) as archive:
+    with reading(ctx) as archive:
         plan, events = plan_timeline(archive, name)
     if fmt == "json":
         click.echo(json.dumps(events, ensure_ascii=False, indent=2))
@@ -79,7 +79,7 @@ def consultations(ctx: click.Context, open_only: bool, fmt: str) -> None:
     """
     from crawler.lifecycle import today
 
-    with opened(ctx) as archive:
+    with reading(ctx) as archive:
         rows = archive.consultations(today(), open_only=open_only)
     if fmt == "json":
         click.echo(json.dumps([{k: row[k] for k in CONSULTATION_FIELDS} for row in rows], ensure_ascii=False,
@@ -101,7 +101,7 @@ def untrack(ctx: click.Context, name: str) -> None:
     """Stop tracking plan NAME: no more comparisons or alerts; its history stays in the archive."""
     from store.errors import ArchiveError
 
-    with opened(ctx) as archive:
+    with reading(ctx) as archive:  # an existing archive: untracking never creates one
         try:
             plan = archive.untrack(name)
         except ArchiveError as exc:
