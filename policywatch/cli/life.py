@@ -12,8 +12,8 @@ from typing import Any
 
 import click
 
-from policywatch.cli.opening import reading
 from policywatch.cli.common import CliError
+from policywatch.cli.opening import reading
 from store.archive import Archive
 
 #: Keys of ``policywatch consultations --format json`` objects (the issue's contract).
