@@ -23,6 +23,7 @@ demo: $(STAMP)
 
 test: $(STAMP) system-deps
 	$(PY) -m ruff check .
+	$(PY) -m mypy
 	$(PY) -m pytest -q -n 2 -m "not chaos" tests
 
 chaos: $(STAMP) system-deps
@@ -36,6 +37,7 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
+	$(PY) -m mypy
 
 clean:
 	rm -rf $(VENV) demo-out bench-out .pytest_cache .hypothesis

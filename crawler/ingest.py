@@ -101,6 +101,7 @@ class Ingestor:
         except NormaliseError as exc:
             return IngestResult("error", error=f"{exc}: {redact(page.url)}")
         if doc is None:
+            assert known is not None, "only a stored document is kept in place of a feed copy"
             return IngestResult("unchanged", known["id"], known.get("latest_version_id"))
         self._keep_identity(doc, known)
         return self.ingest_document(doc, source=page.source)

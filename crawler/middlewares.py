@@ -108,7 +108,9 @@ class BackoffRetryMiddleware(RetryMiddleware):
         self.cap = settings.getfloat("RETRY_BACKOFF_MAX", 60.0)
         self.after_max = settings.getfloat("RETRY_AFTER_MAX", 300.0)
 
-    async def process_response(self, request: Request, response: Response) -> Request | Response:
+    # Scrapy 2.13 runs coroutine middleware methods; RetryMiddleware's annotations declare the synchronous ones.
+    async def process_response(  # type: ignore[override]
+            self, request: Request, response: Response) -> Request | Response:
         """Retry 429/5xx after the server's Retry-After or a backoff delay."""
         if request.meta.get("dont_retry") or response.status not in self.retry_http_codes:
             return response
@@ -121,7 +123,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
         await asyncio.sleep(wait if wait is not None else self._backoff(request))
         return retry
 
-    async def process_exception(self, request: Request, exception: Exception) -> Request | None:
+    async def process_exception(  # type: ignore[override]
+            self, request: Request, exception: Exception) -> Request | None:
         """Retry timeouts and connection failures after a backoff delay."""
         if request.meta.get("dont_retry") or not isinstance(exception, self.exceptions_to_retry):
             return None

@@ -10,6 +10,7 @@ from scrapy.crawler import Crawler
 from crawler.ingest import UNREACHABLE_AFTER, Ingestor, IngestResult
 from crawler.items import Page
 from crawler.lifecycle import PLAN_RULES_SETTING, rules_from_setting
+from crawler.spiders.base import SourceSpider
 from crawler.urls import redact
 
 logger = logging.getLogger(__name__)
@@ -30,30 +31,46 @@ class IngestPipeline:
     def from_crawler(cls, crawler: Crawler) -> IngestPipeline:
         return cls(crawler)
 
+    @property
+    def spider(self) -> SourceSpider:
+        """The running spider: every policywatch spider is a SourceSpider (it owns archive, records, run log)."""
+        spider = self.crawler.spider
+        if not isinstance(spider, SourceSpider):
+            raise TypeError(f"IngestPipeline needs a SourceSpider, not {type(spider).__name__}")
+        return spider
+
+    def bound(self) -> Ingestor:
+        """The ingestor opened with the spider (pages arrive only after open_spider)."""
+        if self.ingestor is None:
+            raise RuntimeError("IngestPipeline received a page before the spider opened")
+        return self.ingestor
+
     def open_spider(self) -> None:
         """Bind to the archive the spider opened (one connection per crawl)."""
+        if self.spider.archive is None:
+            raise RuntimeError("the spider opened no archive")
         after = self.crawler.settings.getint("POLICYWATCH_UNREACHABLE_AFTER", UNREACHABLE_AFTER)
-        self.ingestor = Ingestor(self.crawler.spider.archive, unreachable_after=after,
+        self.ingestor = Ingestor(self.spider.archive, unreachable_after=after,
                                  rules=rules_from_setting(self.crawler.settings.getdict(PLAN_RULES_SETTING)))
 
     def process_item(self, item: Any) -> Any:
         """Ingest one page; failures are counted and logged, never raised into Scrapy."""
         page = item if isinstance(item, Page) else Page(**ItemAdapter(item).asdict())
         try:
-            result = self.ingestor.ingest_page(page)
+            result = self.bound().ingest_page(page)
         except Exception as exc:  # noqa: BLE001 - one bad page must not stop the crawl
             logger.exception("ingest failed for %s", redact(page.url))
             result = IngestResult("error", error=f"ingest failed: {type(exc).__name__}: {exc}: {redact(page.url)}")
         self._count(page, result)
         if result.provisional and page.meta.get("feed_url"):
-            self.crawler.spider.records.forget(page.source, page.meta["feed_url"])
+            self.spider.records.forget(page.source, page.meta["feed_url"])
         if page.meta.get("keep_validators") and result.error is None:
-            self.ingestor.archive.touch(page.url, etag=page.headers.get("Etag") or page.headers.get("ETag"),
+            self.bound().archive.touch(page.url, etag=page.headers.get("Etag") or page.headers.get("ETag"),
                                         last_modified=page.headers.get("Last-Modified"))
         return item
 
     def _count(self, page: Page, result: IngestResult) -> None:
-        runlog = self.crawler.spider.runlog
+        runlog = self.spider.runlog
         if result.error:
             runlog.error(page.source, result.error)
             return

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -67,7 +68,7 @@ class _Crawl:
                 crawler = runner.create_crawler(spider_cls)
                 self.crawlers.append(crawler)
                 task = runner.crawl(crawler, sources=chosen, progress=self._listener(kind))
-                task.add_done_callback(lambda done, kind=kind: self._failed(kind, done))
+                task.add_done_callback(functools.partial(self._failed, kind))
 
     def _failed(self, kind: str, task: asyncio.Task) -> None:
         """Keep the reason a spider could not run (bad archive path, …): it would otherwise only be logged."""

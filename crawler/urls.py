@@ -81,7 +81,7 @@ def _resolve(host: str) -> tuple[str, ...]:
         infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
     except OSError:
         return ()
-    return tuple({info[4][0].split("%")[0] for info in infos})
+    return tuple({str(info[4][0]).split("%")[0] for info in infos})
 
 
 #: Query parameters that carry credentials in feed URLs (self-hosted RSS bridges, API keys).

@@ -355,7 +355,8 @@ class _Matcher:
         region = self.region()
         low, high = region if region else (0, -1)
         copies = self._paired_copies(free_doc)
-        unmatched, repeated = [], []
+        unmatched: list[int] = []
+        repeated: list[int] = []
         for j in free_doc:
             (repeated if low <= j <= high and self._repeats(j, copies) else unmatched).append(j)
         return Alignment(pairs, removed, unmatched, region, tuple(repeated), self.bounded,

@@ -49,7 +49,7 @@ class Clause(NamedTuple):
     A named tuple: documents have thousands of clauses and they are built on every compare.
     """
 
-    index: int
+    index: int  # type: ignore[assignment]  # shadows tuple.index, which no caller uses on a Clause
     text: str
     start: int
     end: int

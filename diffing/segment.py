@@ -83,9 +83,15 @@ def canonical_label(style: str, raw: str) -> str:
     return unicodedata.normalize("NFKC", raw)
 
 
+def _skip_markup(text: str, pos: int, end: int) -> int:
+    """The index after the spaces and bold/quote marks at ``text[pos:end]`` (the pattern always matches)."""
+    found = _MARKUP.match(text, pos, end)
+    return found.end() if found else pos
+
+
 def find_label(text: str, pos: int = 0, end: int | None = None) -> _Label | None:
     """The numbering label at the start of ``text[pos:end]`` (after spaces and bold marks)."""
-    start = _MARKUP.match(text, pos, end if end is not None else len(text)).end()
+    start = _skip_markup(text, pos, end if end is not None else len(text))
     match = _LABEL.match(text, start, end if end is not None else len(text))
     if not match:
         return None
@@ -224,7 +230,7 @@ class _BlockReader:
         if label is None:
             self.sentences(start, end)
             return
-        rest_start = _MARKUP.match(self.text, label.end, end).end()
+        rest_start = _skip_markup(self.text, label.end, end)
         rest = self.text[rest_start:end]
         split = None if label.style == "article" else _heading_split(rest)
         if split is None:

@@ -122,7 +122,7 @@ def show_documents(archive: Archive, color: bool) -> set[int]:
         status = "" if doc.get("status") == "ok" else f"  [{doc.get('status')}]"
         relation = relations.get(doc["id"], "—")
         print(f"  #{doc['id']:<3} {latest.get('kind', doc.get('kind', '')):<7} {relation:<15} {_pad(who, 14)} "
-              f"{(latest.get('title') or doc.get('url'))[:46]}{status}")
+              f"{(latest.get('title') or doc.get('url') or '')[:46]}{status}")
     return {doc["id"] for doc in archive.documents()}
 
 
@@ -165,21 +165,26 @@ def show_diff(archive: Archive, plan: Any, color: bool) -> None:
                     key=lambda a: (a["priority"] != "high", not (a.get("summary") or {}).get("figures")))
     if not alerts:
         return
-    version = archive.get(alerts[0]["document_id"])["version"]
+    version = _latest(archive, alerts[0]["document_id"])
     _heading(f"Diff: tracked plan vs “{version['title']}” ({version.get('account') or ''})", color)
     text = "\n\n".join(p for p in (version.get("lead"), version.get("body")) if p)
     print(render_text(compare(plan.body, text, plan_title=plan.title, doc_title=version["title"]), color=color))
+
+
+def _latest(archive: Archive, document_id: int) -> dict[str, Any]:
+    """The latest stored version of a document ({} when it has none)."""
+    return (archive.get(document_id) or {}).get("version") or {}
 
 
 def show_changes(archive: Archive, known: set[int], first: dict[str, Any], second: dict[str, Any]) -> None:
     """What the second crawl brought: new documents and status changes (nothing else was stored again)."""
     for doc in archive.documents():
         if doc["id"] not in known:
-            latest = archive.get(doc["id"])["version"] or {}
+            latest = _latest(archive, doc["id"])
             print(f"  #{doc['id']} new: “{latest.get('title')}” ({latest.get('account')})")
         for event in archive.events(doc["id"]):
             if event.get("old_status") and event["new_status"] != "ok":
-                latest = archive.get(doc["id"])["version"] or {}
+                latest = _latest(archive, doc["id"])
                 print(f"  #{doc['id']} “{latest.get('title')}” ({latest.get('account')}) is now {event['new_status']}"
                       " — its last text is kept in the archive")
     print(f"  alerts in the archive: {len(archive.alerts())} (day 1: {first['alerts']}, day 2: {second['alerts']})")

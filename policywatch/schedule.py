@@ -31,7 +31,7 @@ from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from apscheduler.events import EVENT_JOB_MAX_INSTANCES, JobExecutionEvent
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -280,8 +280,11 @@ def install_asyncio_reactor() -> None:
 def serve(service: Service, *, once: bool) -> int:
     """Run ``service`` on the asyncio reactor until it stops; return the exit status."""
     install_asyncio_reactor()
-    from twisted.internet import reactor
+    from twisted.internet import reactor as installed
+    from twisted.internet.asyncioreactor import AsyncioSelectorReactor
     from twisted.internet.defer import Deferred
+
+    reactor = cast(AsyncioSelectorReactor, installed)  # the module attribute is the reactor installed above
 
     status: list[int] = []
 

@@ -49,6 +49,19 @@ def row_id(value: str | int) -> int | None:
     return number if 0 <= number < 2**63 else None
 
 
+def id_param(value: str | int) -> int:
+    """``value`` as a row id for a query parameter, or -1 (which matches no row) when it is not one."""
+    number = row_id(value)
+    return -1 if number is None else number
+
+
+def inserted_id(cursor: sqlite3.Cursor) -> int:
+    """The row id an INSERT just made (``lastrowid`` is only None after other statements)."""
+    if cursor.lastrowid is None:
+        raise ArchiveError("an insert returned no row id")
+    return cursor.lastrowid
+
+
 def dumps(value: Any) -> str:
     """JSON text that keeps Chinese readable in the file (Datasette, sqlite-utils)."""
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)

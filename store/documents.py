@@ -14,7 +14,7 @@ import sqlite3
 from dataclasses import dataclass, replace
 from typing import Any
 
-from store.base import ArchiveBase, dumps, now, row_id
+from store.base import ArchiveBase, dumps, inserted_id, now, row_id
 from store.errors import ArchiveError
 from store.model import STATUSES, Document
 from store.searchindex import facets, index_row, reindex
@@ -107,10 +107,10 @@ class DocumentsMixin(ArchiveBase):
             " FROM documents d "
             "LEFT JOIN versions v ON v.id = d.latest_version_id WHERE d.key = ?", (key,)).fetchone()
         if found is None:
-            document_id = conn.execute(
+            document_id = inserted_id(conn.execute(
                 "INSERT INTO documents (key, url, canonical_url, source, kind, status, first_seen, last_seen,"
                 " last_checked, version_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
-                (key, doc.url, doc.canonical_url, source, doc.kind, doc.status, seen, seen, seen)).lastrowid
+                (key, doc.url, doc.canonical_url, source, doc.kind, doc.status, seen, seen, seen)))
             if doc.status != "ok":
                 self._status_event(conn, document_id, None, doc.status, None)
                 return SaveResult("status_changed", document_id, None)
@@ -157,7 +157,7 @@ class DocumentsMixin(ArchiveBase):
                      source: str | None, seen: str, *, fresh: bool = False) -> int:
         """Insert a version, point the document at it, and index it in place of the previous one."""
         values = _version_values(doc, document_id, seq, source)
-        version_id = conn.execute(_INSERT_VERSION, values).lastrowid
+        version_id = inserted_id(conn.execute(_INSERT_VERSION, values))
         indexed: tuple = ()
         if fresh:  # a document created by this save: nothing to replace, no comparisons yet
             facet_text = facets(source=source, account=doc.account, status="ok", compared=[],

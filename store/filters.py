@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from store.base import row_id
+from store.base import id_param
 from store.errors import SearchError
 from store.model import PRIORITIES, RELATIONS, STATUSES
 from store.searchindex import date_cover, token
@@ -27,7 +27,8 @@ def bound(value: str | None, name: str, *, end: bool) -> date | None:
     try:
         if not found:
             raise ValueError(value)
-        year, month, day = (int(part) if part else None for part in found.groups())
+        year = int(found.group(1))
+        month, day = (int(part) if part else None for part in found.groups()[1:])
         if month is None:
             return date(year, 12, 31) if end else date(year, 1, 1)
         if day is None:
@@ -99,7 +100,8 @@ class Filters:
     def sql(self) -> tuple[str, list[Any]]:
         """WHERE conditions over documents ``d`` and their current version ``v``, with parameters."""
         since, until = self.dates()
-        where, params = [], []
+        where: list[str] = []
+        params: list[object] = []
         for clause, value in (("d.source = ?", self.source), ("v.account = ?", self.account),
                               ("d.status = ?", self.status),
                               ("v.published_date >= ?", since.isoformat() if since else None),
@@ -114,7 +116,7 @@ class Filters:
                 params.append(self.relation)
             if self.plan is not None:
                 clause += " AND (p.name = ? OR p.id = ?)"
-                params += [str(self.plan), -1 if row_id(self.plan) is None else row_id(self.plan)]
+                params += [str(self.plan), id_param(self.plan)]
             where.append(clause + ")")
         return " AND ".join(where), params
 

@@ -13,7 +13,7 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from store.base import ArchiveBase, dumps, now, row_id
+from store.base import ArchiveBase, dumps, inserted_id, now, row_id
 from store.errors import ArchiveError, SearchError
 from store.filters import check_plan, check_priority, check_source
 from store.kinds import AlertKind, alert_kind
@@ -78,12 +78,12 @@ class OutboxMixin(ArchiveBase):
                     self._attach(conn, open_alert[0], document_id, version_id, comparison_id)
                 return open_alert[0], False
             stamp = now()
-            alert_id = self._checked(conn, (
+            alert_id = inserted_id(self._checked(conn, (
                 "INSERT INTO alerts (group_key, kind, priority, plan_id, document_id, version_id, comparison_id,"
                 " relation, title, summary, doc_count, created_at, updated_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)"),
                 (group_key, kind.value, priority, plan_id, document_id, version_id, comparison_id, relation,
-                 title, dumps(summary), stamp, stamp)).lastrowid
+                 title, dumps(summary), stamp, stamp)))
             if version_id is not None:
                 self._attach(conn, alert_id, document_id, version_id, comparison_id)
             return alert_id, True

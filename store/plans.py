@@ -5,7 +5,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from store.base import ArchiveBase, dumps, now, row_id
+from store.base import ArchiveBase, dumps, inserted_id, now, row_id
 from store.documents import content_hash
 from store.errors import ArchiveError
 from store.model import Document
@@ -56,18 +56,18 @@ class PlansMixin(ArchiveBase):
                 "SELECT p.id, p.latest_version_id, pv.seq, pv.content_hash FROM plans p"
                 " LEFT JOIN plan_versions pv ON pv.id = p.latest_version_id WHERE p.name = ?", (name,)).fetchone()
             if found is None:
-                plan_id = conn.execute("INSERT INTO plans (name, created_at) VALUES (?, ?)",
-                                       (name, now())).lastrowid
+                plan_id = inserted_id(conn.execute("INSERT INTO plans (name, created_at) VALUES (?, ?)",
+                                       (name, now())))
                 found = (plan_id, None, 0, None)
             plan_id, latest_id, seq, latest_hash = found
             conn.execute("UPDATE plans SET untracked_at = NULL WHERE id = ?", (plan_id,))
             if latest_hash == digest:
                 return PlanResult(plan_id, latest_id, False)
-            version_id = conn.execute(
+            version_id = inserted_id(conn.execute(
                 "INSERT INTO plan_versions (plan_id, seq, content_hash, created_at, title, body, document,"
                 " source_version_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (plan_id, (seq or 0) + 1, digest, now(), doc.title, plan_text(doc), dumps(doc.to_dict()),
-                 source_version_id)).lastrowid
+                 source_version_id)))
             conn.execute("UPDATE plans SET latest_version_id = ? WHERE id = ?", (version_id, plan_id))
             return PlanResult(plan_id, version_id, True)
 

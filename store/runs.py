@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from store.base import ArchiveBase, dumps, now
+from store.base import ArchiveBase, dumps, inserted_id, now
 from store.errors import ArchiveError
 
 #: Tables counted by ``stats()``, in display order.
@@ -31,8 +31,8 @@ class RunsMixin(ArchiveBase):
     def start_run(self, source: str | None) -> int:
         """Open a crawl run for ``source`` (None: all sources); returns its id."""
         with self.write() as conn:
-            return conn.execute("INSERT INTO crawl_runs (source, started_at, status, error_count)"
-                                " VALUES (?, ?, 'running', 0)", (source, now())).lastrowid
+            return inserted_id(conn.execute("INSERT INTO crawl_runs (source, started_at, status, error_count)"
+                                " VALUES (?, ?, 'running', 0)", (source, now())))
 
     def finish_run(self, run_id: int, counts: dict[str, int], errors: list[str]) -> None:
         """Close a crawl run with its counts (e.g. new, new_version, unchanged) and errors."""

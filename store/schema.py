@@ -90,27 +90,27 @@ def _v1_outbox(db: sqlite_utils.Database) -> None:
 
 def _v1_indexes(db: sqlite_utils.Database) -> None:
     """Indexes for the lookups and filters the archive serves."""
-    db["documents"].create_index(["key"], unique=True)
-    db["documents"].create_index(["url"])
-    db["documents"].create_index(["canonical_url"])
-    db["documents"].create_index(["latest_version_id"])
-    db["documents"].create_index(["source", "status"])
-    db["versions"].create_index(["document_id", "seq"], unique=True)
-    db["versions"].create_index(["content_hash"])
-    db["versions"].create_index(["account", "published_date"])
-    db["versions"].create_index(["published_date"])
-    db["document_events"].create_index(["document_id"])
-    db["plans"].create_index(["name"], unique=True)
-    db["plan_versions"].create_index(["plan_id", "seq"], unique=True)
-    db["comparisons"].create_index(["version_id", "plan_version_id"], unique=True)
-    db["comparisons"].create_index(["plan_version_id"])
-    db["comparisons"].create_index(["plan_id", "relation"])
-    db["comparisons"].create_index(["document_id"])
-    db["alerts"].create_index(["group_key"])
-    db["alerts"].create_index(["created_at"])
-    db["alert_documents"].create_index(["version_id"])
-    db["alert_deliveries"].create_index(["channel", "status", "next_attempt_at"])
-    db["crawl_runs"].create_index(["source", "started_at"])
+    db.table("documents").create_index(["key"], unique=True)
+    db.table("documents").create_index(["url"])
+    db.table("documents").create_index(["canonical_url"])
+    db.table("documents").create_index(["latest_version_id"])
+    db.table("documents").create_index(["source", "status"])
+    db.table("versions").create_index(["document_id", "seq"], unique=True)
+    db.table("versions").create_index(["content_hash"])
+    db.table("versions").create_index(["account", "published_date"])
+    db.table("versions").create_index(["published_date"])
+    db.table("document_events").create_index(["document_id"])
+    db.table("plans").create_index(["name"], unique=True)
+    db.table("plan_versions").create_index(["plan_id", "seq"], unique=True)
+    db.table("comparisons").create_index(["version_id", "plan_version_id"], unique=True)
+    db.table("comparisons").create_index(["plan_version_id"])
+    db.table("comparisons").create_index(["plan_id", "relation"])
+    db.table("comparisons").create_index(["document_id"])
+    db.table("alerts").create_index(["group_key"])
+    db.table("alerts").create_index(["created_at"])
+    db.table("alert_documents").create_index(["version_id"])
+    db.table("alert_deliveries").create_index(["channel", "status", "next_attempt_at"])
+    db.table("crawl_runs").create_index(["source", "started_at"])
 
 
 def _v2_fts(db: sqlite_utils.Database) -> None:
@@ -138,8 +138,8 @@ def _v3_document_index(db: sqlite_utils.Database) -> None:
     (see store.searchindex). Every document is indexed by this step.
     """
     db.execute(f"DROP TABLE IF EXISTS [{FTS_TABLE}]")
-    db["documents"].add_column("indexed_version_id", int)
-    db["documents"].add_column("search_facets", str)
+    db.table("documents").add_column("indexed_version_id", int)
+    db.table("documents").add_column("search_facets", str)
     table = searchindex.SEARCH_TABLE
     db.execute(f"CREATE VIRTUAL TABLE [{table}] USING fts5("
                "title, body, facets, content='', tokenize='ascii', detail='full')")

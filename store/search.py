@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -286,6 +286,7 @@ def snippet_parts(text: str, words: list[str], query: str = "") -> list[tuple[st
     folded character by character. Empty when the text contains none of the words.
     """
     lowered, needle = text.lower(), query.strip().lower()
+    offsets: Sequence[int]
     if needle and len(lowered) == len(text) and needle in lowered:
         spans, offsets = _match_spans(lowered, [needle]), range(len(text))
     else:

@@ -65,8 +65,8 @@ def _candidates(data: bytes, headers: dict[str, str]) -> list[str]:
     content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
     if match := _HEADER_CHARSET.search(content_type):
         declared.append(match.group(1))
-    if match := _META_CHARSET.search(data[:8192]):
-        declared.append(match.group(1).decode("ascii", "ignore"))
+    if meta := _META_CHARSET.search(data[:8192]):
+        declared.append(meta.group(1).decode("ascii", "ignore"))
     names = ["utf-8", *(_ALIASES.get(n.lower(), n.lower()) for n in declared), "gb18030"]
     return list(dict.fromkeys(names))
 

@@ -162,10 +162,13 @@ def _extract(page: str, url: str | None) -> str:
     """
     import trafilatura
 
-    options = {"url": url, "include_comments": False, "include_tables": True, "deduplicate": False}
-    text = trafilatura.extract(page, **options) or ""
+    def extract(favor_recall: bool = False) -> str:
+        return trafilatura.extract(page, url=url, include_comments=False, include_tables=True,
+                                   deduplicate=False, favor_recall=favor_recall) or ""
+
+    text = extract()
     if len(text) < _SHORT_EXTRACT:
-        text = trafilatura.extract(page, favor_recall=True, **options) or text
+        text = extract(favor_recall=True) or text
     return "\n\n".join(line for line in text.splitlines() if line.strip())
 
 

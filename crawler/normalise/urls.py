@@ -59,7 +59,7 @@ def web_url(url: str | None) -> str | None:
         parts = urlsplit((url or "").strip())
     except ValueError:
         return None
-    return url.strip() if parts.scheme.lower() in ("http", "https") and parts.hostname else None
+    return (url or "").strip() if parts.scheme.lower() in ("http", "https") and parts.hostname else None
 
 
 def same_site(first: str | None, second: str | None) -> bool:

@@ -17,7 +17,7 @@ from twisted.python.failure import Failure
 from crawler.attachtext import attachment_text
 from crawler.items import Page
 from crawler.pdftext import PdfError
-from crawler.spiders.base import SourceSpider, describe_failure, short_url
+from crawler.spiders.base import SourceSpider, describe_failure, failed_request, short_url
 from crawler.spiders.links import attachment_links
 
 
@@ -74,7 +74,7 @@ class AttachmentsMixin(SourceSpider):
 
     def attachment_failed(self, failure: Failure) -> Iterator[Request | Page]:
         """A PDF that cannot be fetched: note the error, keep the article without its text."""
-        meta = failure.request.meta
+        meta = failed_request(failure).meta
         page: Page = meta["pw_page_item"]
         self.runlog.error(page.source, describe_failure(failure))
         page.meta["attachments"].append(dict(meta["pw_attachment"]))

@@ -153,8 +153,8 @@ class SourceSpider(scrapy.Spider):
         self.runlog.add(source.name, "rechecked")
         return self.request(known["url"], source, callback, conditional="document", pw_kind=known.get("kind"))
 
-    def _provisional(self, known: dict[str, Any]) -> bool:
-        document = self.archive.get(known["id"]) if self.archive else None
+    def _provisional(self, known: dict[str, Any] | None) -> bool:
+        document = self.archive.get(known["id"]) if self.archive and known else None
         return is_provisional((document or {}).get("version"))
 
     def not_modified(self, response: Response) -> bool:
@@ -193,7 +193,7 @@ class SourceSpider(scrapy.Spider):
     # --- errors and bookkeeping ------------------------------------------------------
     def on_error(self, failure: Failure) -> None:
         """Default errback: count the failure against the request's source."""
-        request = failure.request
+        request = failed_request(failure)
         self.runlog.error(request.meta.get("pw_source", "?"), describe_failure(failure))
 
     def _count_response(self, response: Response, request: Request, spider: scrapy.Spider) -> None:
@@ -209,6 +209,12 @@ class SourceSpider(scrapy.Spider):
             self.records.close(self.runlog)
             self.archive.close()
             self.archive = None
+
+
+def failed_request(failure: Failure) -> Request:
+    """The request an errback's failure is about (Scrapy sets ``failure.request``; Twisted does not declare it)."""
+    request: Request = getattr(failure, "request")  # noqa: B009 - the attribute is not in Failure's type
+    return request
 
 
 def describe_failure(failure: Failure) -> str:

@@ -19,7 +19,7 @@ from crawler.freshness import iso_now
 from crawler.items import Page
 from crawler.sources import Source
 from crawler.spiders.attachments import AttachmentsMixin
-from crawler.spiders.base import describe_failure, short_url
+from crawler.spiders.base import describe_failure, failed_request, short_url
 from crawler.urls import WECHAT_HOST, host_of
 
 
@@ -73,7 +73,7 @@ class FeedSpider(AttachmentsMixin):
 
     def article_failed(self, failure: Failure) -> Iterator[Page]:
         """The article could not be fetched: keep the feed's own content as a provisional document."""
-        request = failure.request
+        request = failed_request(failure)
         source = request.meta["pw_source"]
         self.runlog.error(source, describe_failure(failure))
         self.records.forget(source, request.meta["pw_feed_url"])
@@ -87,4 +87,9 @@ class FeedSpider(AttachmentsMixin):
 def _unique(items: list[FeedItem]) -> list[FeedItem]:
     """One item per article URL (feeds repeat an article under tracking variants of its link)."""
     seen: set[str] = set()
-    return [item for item in items if not (item.url in seen or seen.add(item.url))]
+    unique = []
+    for item in items:
+        if item.url not in seen:
+            seen.add(item.url)
+            unique.append(item)
+    return unique

@@ -60,7 +60,7 @@ def _entry(alert: AlertView, base_url: str, timezone: str) -> ET.Element:
     author = ET.SubElement(entry, _A + "author")
     ET.SubElement(author, _A + "name").text = alert.account or alert.source or "policywatch"
     ET.SubElement(entry, _A + "link", rel="alternate", type="text/html", href=alert.review_url)
-    if web_url(alert.url):
+    if alert.url and web_url(alert.url):
         ET.SubElement(entry, _A + "link", rel="related", href=alert.url)
     terms = [(alert.kind, "kind"), (alert.priority, "priority")]
     terms += [(alert.relation, "relation")] if alert.kind == "plan" else []

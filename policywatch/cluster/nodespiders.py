@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from scrapy import signals
 from scrapy.crawler import Crawler
@@ -48,7 +48,7 @@ class NodeSpiderMixin:
         self.seed_validators: dict[str, dict[str, dict[str, str]]] = unpack(validators_z) if validators_z else {}
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SourceSpider:
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         """The crawler's spider; our handlers run after its own (connected later)."""
         spider = super().from_crawler(crawler, *args, **kwargs)  # type: ignore[misc]
         crawler.signals.connect(spider.seed_records, signal=signals.spider_opened)

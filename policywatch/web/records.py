@@ -81,7 +81,7 @@ def alert(row: Row, plan_names: dict[int, str]) -> schemas.Alert:
         created_at=row.get("created_at"), priority=row.get("priority") or "normal",
         relation=row.get("relation") or summary.get("relation") or "",
         title=row.get("title") or summary.get("title") or "",
-        plan_id=row.get("plan_id"), plan_name=row.get("plan_name") or plan_names.get(row.get("plan_id")),
+        plan_id=row.get("plan_id"), plan_name=row.get("plan_name") or plan_names.get(row.get("plan_id") or 0),
         document_id=row.get("document_id"), version_id=row.get("version_id"),
         comparison_id=row.get("comparison_id"),
         source=row.get("source") or summary.get("source"), account=summary.get("account"),
@@ -165,7 +165,7 @@ def comparison(row: Row, plan_names: dict[int, str]) -> schemas.Comparison:
     """A stored comparison with its changes and figures."""
     return schemas.Comparison(
         id=row["id"], plan_id=row.get("plan_id"),
-        plan_name=row.get("plan_name") or plan_names.get(row.get("plan_id")),
+        plan_name=row.get("plan_name") or plan_names.get(row.get("plan_id") or 0),
         plan_version_id=row.get("plan_version_id"), version_id=row.get("version_id"),
         document_id=row.get("document_id"), relation=row.get("relation") or "",
         similarity=row.get("similarity"), coverage=row.get("coverage"), created_at=row.get("created_at"),

@@ -49,7 +49,7 @@ class DiffRow(BaseModel):
     plan_segments: list[Segment] = []
     doc_segments: list[Segment] = []
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]  # pydantic's documented form
     @property
     def is_change(self) -> bool:
         """True for rows a reviewer must look at (everything but unchanged text)."""
@@ -103,7 +103,7 @@ class Alert(BaseModel):
     reviewed_at: str | None = None
     figures: list[Figure] = []
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]  # pydantic's documented form
     @property
     def state(self) -> str:
         """``reviewed`` or ``unread``."""
@@ -229,7 +229,7 @@ class Diff(BaseModel):
     rows: list[DiffRow] = []
     outside: list[str] = []
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]  # pydantic's documented form
     @property
     def change_count(self) -> int:
         """How many rows need a reviewer's eye."""

@@ -13,7 +13,7 @@ from policywatch.web import diffs, queries, schemas
 from policywatch.web.archive_access import archive_for
 from policywatch.web.params import MAX_ID, BulkReview, Id, InboxFilters, SearchFilters
 
-ERRORS = {status: {"model": schemas.ApiError} for status in (400, 401, 404)}
+ERRORS: dict[int | str, dict[str, Any]] = {status: {"model": schemas.ApiError} for status in (400, 401, 404)}
 
 router = APIRouter(prefix="/api", tags=["api"], responses=ERRORS)
 
