@@ -20,6 +20,7 @@ from typing import Any
 
 import feedparser
 
+from crawler.errors import CrawlerError
 from crawler.freshness import SHANGHAI, parse_time
 from crawler.urls import canonical_url
 
@@ -28,7 +29,7 @@ _TAG = re.compile(r"<[^>]+>")
 _FEED_SUFFIX = re.compile(r"\s*[|｜-]\s*(wechat-feeds|WeWe-RSS|RSSHub)\s*$", re.I)
 
 
-class FeedError(ValueError):
+class FeedError(CrawlerError, ValueError):
     """The document is not an RSS/Atom feed."""
 
 

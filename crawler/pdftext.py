@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from crawler.errors import CrawlerError
+
 #: Caps for one PDF (a long law gazette has a few hundred pages; a policy far fewer).
 MAX_PAGES = 500
 MAX_CHARS = 2_000_000
@@ -25,7 +27,7 @@ _MAX_DEPTH = 32
 _INHERITED = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
 
 
-class PdfError(ValueError):
+class PdfError(CrawlerError, ValueError):
     """The bytes are not a readable PDF (or hold no extractable text)."""
 
 

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from crawler.errors import CrawlerError
+
 #: The sources shipped with policywatch (real MIIT columns and WeChat feeds).
 DEFAULT_SOURCES_PATH = Path(__file__).resolve().parent.parent / "seeds" / "sources.toml"
 
@@ -30,7 +32,7 @@ _KEYS = {"name", "kind", "url", "every", "cron", "follow", "allow_private", "rec
          "enabled", "label", "family", *SELECTOR_KEYS}
 
 
-class SourcesError(ValueError):
+class SourcesError(CrawlerError, ValueError):
     """The sources file is missing, not TOML, or describes a source wrongly (one-line message)."""
 
 

@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from diffing.lifecycle import PlanRules
 from policywatch.clock import DEFAULT_ZONE, UnknownZone, zone
+from policywatch.errors import PolicywatchError
 from policywatch.redact import register_secret, secrets_in_url
 from store.kinds import ALERT_KINDS
 
@@ -63,7 +64,7 @@ _SCHEDULE_KEYS = {"delivery_every", "retry_base", "retry_max", "delivery_lease",
 _DURATION_KEYS = ("delivery_every", "retry_base", "retry_max", "delivery_lease", "shutdown_grace")
 
 
-class ConfigError(ValueError):
+class ConfigError(PolicywatchError, ValueError):
     """A problem with policywatch.toml, worded as one line the user can act on."""
 
 

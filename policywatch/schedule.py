@@ -43,6 +43,7 @@ from crawler.sources import Source
 from policywatch.alerts import DeliveryReport, deliver
 from policywatch.channels import Channel
 from policywatch.config import Config
+from policywatch.errors import PolicywatchError
 from policywatch.redact import redact
 from store.archive import Archive
 
@@ -306,7 +307,7 @@ def serve(service: Service, *, once: bool) -> int:
     return status[0] if status else 2
 
 
-class RunLockError(RuntimeError):
+class RunLockError(PolicywatchError, RuntimeError):
     """Another ``policywatch run`` already serves this archive."""
 
 

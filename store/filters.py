@@ -136,9 +136,8 @@ def check_plan(conn: sqlite3.Connection, plan: str | int | None) -> None:
     """Refuse a plan name or id that is not tracked in the archive."""
     if plan is None:
         return
-    number = row_id(plan)
     found = conn.execute("SELECT 1 FROM plans WHERE name = ? OR id = ? LIMIT 1",
-                         (str(plan), -1 if number is None else number)).fetchone()
+                         (str(plan), id_param(plan))).fetchone()
     if found is None:
         raise SearchError(f"unknown plan {str(plan)!r} (policywatch track --list shows the tracked plans)")
 

@@ -1,8 +1,10 @@
-"""The one exception the normalisers raise; imports nothing else of ours."""
+"""The one exception the normalisers raise."""
 from __future__ import annotations
 
+from crawler.errors import CrawlerError
 
-class NormaliseError(Exception):
+
+class NormaliseError(CrawlerError):
     """Bad input (empty, binary, truncated, no body, missing path, fetch failure).
 
     The message is one line that can be shown to the user as it is.

@@ -17,6 +17,7 @@ import httpx
 
 from policywatch.clock import DEFAULT_ZONE
 from policywatch.config import ChannelConfig, ConfigError
+from policywatch.errors import PolicywatchError
 from policywatch.messages import AlertView
 from policywatch.redact import redact
 
@@ -24,7 +25,7 @@ from policywatch.redact import redact
 REGISTRY: dict[str, type[Channel]] = {}
 
 
-class DeliveryError(Exception):
+class DeliveryError(PolicywatchError):
     """The channel did not accept a message; the text is safe to log (secrets redacted)."""
 
     def __init__(self, message: str, *, retry_after: float | None = None) -> None:

@@ -12,10 +12,12 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+from typing import Any
 
 import click
 
 from policywatch.cli.terminal import guard_output
+from policywatch.errors import ERRORS, one_line
 
 #: command name → (module in policywatch.cli, one-line help shown by ``policywatch --help``).
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -60,6 +62,16 @@ class LazyGroup(click.Group):
         for command in module.COMMANDS:
             self.add_command(command)
         return self.commands.get(cmd_name)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; an expected failure (policywatch/errors.py) becomes one line, here only."""
+        try:
+            return super().invoke(ctx)
+        except ERRORS as exc:
+            if (ctx.obj or {}).get("debug"):
+                raise
+            click.echo(f"Error: {one_line(exc)}", err=True)
+            ctx.exit(exc.exit_code)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The command list from the registry's help lines, without importing a module."""

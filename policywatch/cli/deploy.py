@@ -16,7 +16,6 @@ import click
 
 from policywatch.cli.common import CliError
 from policywatch.cluster import deploy as deploying
-from policywatch.cluster.errors import ClusterError
 from policywatch.cluster.nodeconf import NodeConfig, scrapyd_command, write_config
 from policywatch.cluster.nodes import parse_node_urls, redact
 from policywatch.cluster.status import NodeReport, node_reports
@@ -29,10 +28,7 @@ def node_urls(values: tuple[str, ...]) -> list[str]:
     """``--node`` values (repeated and/or comma-separated) → checked, de-duplicated URLs."""
     if not any(value.strip(", ") for value in values):
         raise CliError("give at least one --node URL (or set POLICYWATCH_NODES)")
-    try:
-        return parse_node_urls(values)
-    except ClusterError as exc:
-        raise CliError(str(exc)) from None
+    return parse_node_urls(values)
 
 
 @click.command()
@@ -49,10 +45,7 @@ def deploy(nodes: tuple[str, ...], project: str, version: str | None, egg_out: s
     """
     urls = node_urls(nodes)
     version = version or deploying.default_version()
-    try:
-        egg = deploying.build_egg(project, version)
-    except ClusterError as exc:
-        raise CliError(str(exc)) from None
+    egg = deploying.build_egg(project, version)
     if egg_out:
         try:
             Path(egg_out).write_bytes(egg)

@@ -7,9 +7,8 @@ from urllib.parse import quote
 
 import click
 
-from crawler.normalise import KINDS, NormaliseError, help_texts, load, normalise
+from crawler.normalise import KINDS, help_texts, load, normalise
 from crawler.normalise.fetch import read_target
-from policywatch.cli.common import CliError
 from store.model import Document
 
 _URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
@@ -48,10 +47,7 @@ def normalise_command(target: str, kind: str | None, fmt: str, timeout: float, u
     Kinds are detected from the content: wechat, miit, export, generic.
     Bad input (empty, binary, truncated, no article text, missing path) exits with status 2.
     """
-    try:
-        doc = _document(target, kind, timeout, url)
-    except NormaliseError as exc:
-        raise CliError(str(exc)) from None
+    doc = _document(target, kind, timeout, url)
     if doc.status != "ok":
         reason = doc.meta.get("message") or ""
         click.echo(f"Note: the page is {doc.status}" + (f" ({reason})" if reason else "") + "; no body.", err=True)

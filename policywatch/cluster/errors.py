@@ -1,8 +1,10 @@
-"""Errors of the cluster package (imports nothing else of ours)."""
+"""Errors of the cluster package (its base is in the one error tree, policywatch/errors.py)."""
 from __future__ import annotations
 
+from policywatch.errors import PolicywatchError
 
-class ClusterError(Exception):
+
+class ClusterError(PolicywatchError):
     """Something about the cluster set-up or a node is wrong; the message is one line for the user."""
 
 
