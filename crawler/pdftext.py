@@ -111,7 +111,7 @@ def _pages(reader: Any, result: PdfText) -> Iterator[Any]:
     lists 100,000 pages. Attributes a page inherits from its ancestors are applied.
     """
     from pypdf import PageObject
-    from pypdf.generic import DictionaryObject, IndirectObject, NameObject
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
     root = reader.trailer["/Root"].get_object()["/Pages"].get_object()
     stack: list[tuple[Iterator[Any], dict[str, Any]]] = [(iter([root]), {})]
@@ -126,7 +126,7 @@ def _pages(reader: Any, result: PdfText) -> Iterator[Any]:
         if not isinstance(node, DictionaryObject):
             continue
         if "/Kids" in node:
-            if len(stack) <= _MAX_DEPTH:
+            if len(stack) <= _MAX_DEPTH and isinstance(node["/Kids"], ArrayObject):
                 mine = {**inherited, **{k: node[k] for k in _INHERITED if k in node}}
                 stack.append((iter(node["/Kids"]), mine))
             continue

@@ -405,9 +405,9 @@ class _RowBuilder:
         if "条" not in plan_text:
             return False
         mapping = self.article_map()
-        own = (article_of(section), article_of(doc_section))
-        if None not in own:
-            mapping = {**mapping, own[0]: own[1]}
+        plan_article, doc_article = article_of(section), article_of(doc_section)
+        if plan_article is not None and doc_article is not None:
+            mapping = {**mapping, plan_article: doc_article}
         return renumbered_only(plan_text, doc_text, mapping)
 
     def structure_changes(self) -> list[Change]:

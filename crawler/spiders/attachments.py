@@ -63,8 +63,9 @@ class AttachmentsMixin(SourceSpider):
         """A downloaded attachment: its text joins the article page, then the next attachment."""
         page: Page = response.meta["pw_page_item"]
         attachment = dict(response.meta["pw_attachment"])
+        cut: dict[str, object] = {}
         try:
-            attachment["text"] = attachment_text(response.body, truncated=(cut := {}))
+            attachment["text"] = attachment_text(response.body, truncated=cut)
             if cut:
                 attachment["truncated"] = cut
         except PdfError as exc:
