@@ -40,8 +40,6 @@ log = logging.getLogger("policywatch.alerts")
 
 #: How many alerts one pass sends to one channel at most (the rest wait for the next pass).
 PASS_LIMIT = 200
-#: Status recorded for an alert a channel's rules keep from it.
-SKIPPED = "skipped"
 
 
 @dataclass

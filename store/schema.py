@@ -254,11 +254,6 @@ def _ensure_migrations_table(db: sqlite_utils.Database) -> None:
                "id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, applied_at TEXT NOT NULL)")
 
 
-def latest_name() -> str:
-    """Name of the newest migration this code knows."""
-    return MIGRATIONS[-1][0]
-
-
 def is_archive(conn: sqlite3.Connection) -> bool:
     """True when the file already holds a policywatch archive (or is empty)."""
     names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
