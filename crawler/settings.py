@@ -4,15 +4,14 @@ Everything here can be overridden per run (``policywatch crawl -s NAME=VALUE``, 
 runner's ``settings=`` argument, ``scrapy crawl -s``); the tests and the benchmark
 switch the politeness delays off that way — never for real sites.
 """
-import os
-
 BOT_NAME = "policywatch"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
-#: The archive every crawl writes to (``policywatch --db`` / POLICYWATCH_DB override it).
-POLICYWATCH_DB = os.environ.get("POLICYWATCH_DB", "policywatch.db")
+#: The archive every crawl writes to (``policywatch --db`` sets it). Unset, the spider reads the
+#: POLICYWATCH_DB environment variable when it opens (never at import), then ``policywatch.db``.
+POLICYWATCH_DB = None
 #: Largest PDF attachment fetched for its text, and how many attachments per article.
 POLICYWATCH_PDF_MAXSIZE = 15 * 1024 * 1024
 POLICYWATCH_MAX_ATTACHMENTS = 5

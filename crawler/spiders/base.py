@@ -12,6 +12,7 @@ incremental decisions (the ingest pipeline writes through the same object), keep
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
@@ -71,7 +72,7 @@ class SourceSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SourceSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.archive = Archive(crawler.settings.get("POLICYWATCH_DB") or "policywatch.db")
+        spider.archive = Archive(archive_path(crawler))
         spider.records = SourceRecords(spider.archive, spider.sources)
         crawler.signals.connect(spider._count_response, signal=signals.response_received)
         crawler.signals.connect(spider._opened, signal=signals.spider_opened)
@@ -209,6 +210,11 @@ class SourceSpider(scrapy.Spider):
             self.records.close(self.runlog)
             self.archive.close()
             self.archive = None
+
+
+def archive_path(crawler: Crawler) -> str:
+    """The archive a crawl writes to: the POLICYWATCH_DB setting, else that environment variable, read now."""
+    return str(crawler.settings.get("POLICYWATCH_DB") or os.environ.get("POLICYWATCH_DB") or "policywatch.db")
 
 
 def failed_request(failure: Failure) -> Request:
