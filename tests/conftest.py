@@ -4,10 +4,18 @@
 examples on every run and keeps no example database. `make chaos` sets
 HYPOTHESIS_PROFILE=explore: random seeds, more examples, failures printed with their
 reproduction blob so what it finds can be pinned as an `@example`.
+
+The `archive` fixture (a fresh archive file in the test's tmp_path) is shared here; a
+module that needs more in it (a tracked plan) extends it under the same name.
 """
 import os
+from collections.abc import Iterator
+from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
+
+from store.archive import Archive
 
 settings.register_profile(
     "ci", derandomize=True, database=None, deadline=None,
@@ -18,3 +26,10 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Iterator[Archive]:
+    """A new, empty archive file, closed after the test."""
+    with Archive(tmp_path / "pw.db") as opened:
+        yield opened

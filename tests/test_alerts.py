@@ -11,12 +11,9 @@ import logging
 import time
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from policywatch.alerts import deliver, digest_bucket, idempotency_key, next_attempt
 from policywatch.channels import build_channels
 from policywatch.config import parse_config
-from store.archive import Archive
 from tests.test_alerts_support import Response, make_alert, receiver
 
 BASE = "https://pw.example.org"
@@ -41,12 +38,6 @@ def _pass(archive, config, **kwargs):
 
 def _status(archive, alert_id):
     return {d["channel"]: d for d in archive.alert(alert_id)["deliveries"]}
-
-
-@pytest.fixture
-def archive(tmp_path):
-    with Archive(tmp_path / "pw.db") as opened:
-        yield opened
 
 
 def test_each_alert_reaches_every_channel_once(archive):

@@ -33,10 +33,10 @@ def page(body: bytes, url: str, **meta) -> Page:
 
 
 @pytest.fixture
-def archive(tmp_path):
-    with Archive(tmp_path / "a.db") as opened:
-        opened.track_plan("ai-plan", load(str(SEED)))
-        yield opened
+def archive(archive):
+    """The shared empty archive, tracking the seed plan."""
+    archive.track_plan("ai-plan", load(str(SEED)))
+    return archive
 
 
 def test_changed_plan_figure_is_a_high_priority_alert_with_the_figure_first(archive):

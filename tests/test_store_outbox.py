@@ -26,10 +26,10 @@ def enqueue(archive: Archive, ids: tuple[int, int, int], group_key: str = "plan1
 
 
 @pytest.fixture
-def archive(tmp_path):
-    with Archive(tmp_path / "a.db") as archive:
-        archive.track_plan("融合赋能", Document(kind="export", url="file:plan", title="方案", body="推动不少于50000家企业。"))
-        yield archive
+def archive(archive):
+    """The shared empty archive, tracking one small plan."""
+    archive.track_plan("融合赋能", Document(kind="export", url="file:plan", title="方案", body="推动不少于50000家企业。"))
+    return archive
 
 
 def test_reposts_group_into_one_alert_until_delivered(archive):
