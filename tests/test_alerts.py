@@ -8,7 +8,6 @@ in the stored errors or the logs.
 from __future__ import annotations
 
 import logging
-import time
 from datetime import UTC, datetime, timedelta
 
 from policywatch.alerts import deliver, digest_bucket, idempotency_key, next_attempt
@@ -217,8 +216,10 @@ def test_per_minute_limit_holds_the_rest_for_a_later_pass(archive):
 
 def test_a_channel_added_later_starts_from_since_not_the_backlog(archive):
     old = make_alert(archive, n=1)
-    cutoff = (datetime.now(UTC) + timedelta(milliseconds=5)).isoformat()
-    time.sleep(0.02)
+    with archive.write() as conn:  # the backlog: an alert from yesterday (no sleeping for time to pass)
+        conn.execute("UPDATE alerts SET created_at = ? WHERE id = ?",
+                     ((datetime.now(UTC) - timedelta(days=1)).isoformat(), old))
+    cutoff = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
     new = make_alert(archive, n=2)
     with receiver() as bot:
         report = _pass(archive, _config({"name": "new-group", "kind": "wecom", "url": bot.url, "since": cutoff}))
