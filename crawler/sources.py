@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from crawler.durations import duration_seconds
 from crawler.errors import CrawlerError
 
 #: The sources shipped with policywatch (real MIIT columns and WeChat feeds).
@@ -24,8 +25,6 @@ KINDS = ("miit", "feed", "page", "column", "govcn")
 FAMILIES = ("trs", "jcms", "jpaas", "paged", "generic")
 #: Selectors a ``column`` source may give (css, or xpath when starting with ``/`` or ``(``).
 SELECTOR_KEYS = ("links", "next", "title", "date", "body")
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-_DURATION = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _HOST = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$")
 _KEYS = {"name", "kind", "url", "every", "cron", "follow", "allow_private", "recheck", "max_pages",
@@ -108,11 +107,8 @@ class Source:
 
 
 def parse_duration(text: str) -> int:
-    """``"30m"`` → 1800. Raises ``ValueError`` for anything but ``<digits><s|m|h|d>``."""
-    match = _DURATION.match(str(text))
-    if not match:
-        raise ValueError(f"bad duration {text!r} (use e.g. 30m, 2h, 1d)")
-    return int(match.group(1)) * _UNITS[match.group(2)]
+    """``"30m"`` → 1800: whole seconds (at least 1) of a duration (crawler.durations); ValueError if none."""
+    return max(1, round(duration_seconds(text)))
 
 
 def load_sources(path: str | Path | None = None, *, names: list[str] | tuple[str, ...] = ()) -> list[Source]:

@@ -15,7 +15,6 @@ stored delivery errors and what ``alerts channels`` prints.
 from __future__ import annotations
 
 import difflib
-import math
 import os
 import re
 import tomllib
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from crawler.durations import duration_seconds
 from diffing.lifecycle import PlanRules
 from policywatch.clock import DEFAULT_ZONE, UnknownZone, zone
 from policywatch.errors import PolicywatchError
@@ -42,16 +42,12 @@ KINDS = ("email", "wecom", "dingtalk", "feishu", "webhook", "apprise", "atom")
 DIGESTS = ("hour", "day")
 #: The config file looked for in the working directory when none is given.
 DEFAULT_CONFIG_NAME = "policywatch.toml"
-#: The longest duration any setting accepts (366 days): beyond it dates stop being computable.
-MAX_DURATION = 366 * 86400.0
 #: Keys whose values are secrets wherever they appear.
 SECRET_KEYS = frozenset({"password", "secret", "token", "api_key", "apikey"})
 
 #: Header names (parts of) whose values carry a credential after a scheme word ("Bearer …").
 _CREDENTIAL_HEADER_PARTS = ("auth", "token", "key", "secret", "cookie", "sign", "pass")
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
-_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
 _RULE_KEYS = {"min_priority", "plans", "relations", "kinds", "digest", "since"}
 _CHANNEL_KEYS = {"name", "kind", "url", "enabled", "timeout", "per_minute"} | _RULE_KEYS
 _TOP_KEYS = {"channel", "alerts", "web", "schedule", "display", "watch", "plans"}
@@ -299,18 +295,11 @@ def _aware(moment: datetime) -> datetime:
 
 def parse_duration(value: Any, where: str) -> float:
     """Seconds from 90, "90s", "5m", "1.5h", "1d" or "250ms"."""
-    if isinstance(value, bool):
-        raise ConfigError(f"{where} must be a duration like \"30s\", \"5m\", \"1h\", not {value!r}")
-    if isinstance(value, int | float):
-        seconds = float(value)
-    else:
-        match = _DURATION.match(str(value))
-        if not match:
-            raise ConfigError(f"{where} must be a duration like \"30s\", \"5m\", \"1h\", not {value!r}")
-        seconds = float(match.group(1)) * _UNITS[match.group(2)]
-    if not math.isfinite(seconds) or seconds <= 0 or seconds > MAX_DURATION:
-        raise ConfigError(f"{where} must be a duration from 1ms to 366d, not {value!r}")
-    return seconds
+    try:
+        return duration_seconds(value)
+    except ValueError:
+        raise ConfigError(f"{where} must be a duration like \"30s\", \"5m\", \"1h\" (from 1ms to 366d),"
+                          f" not {value!r}") from None
 
 
 def substitute_env(value: Any, environ: dict[str, str] | os._Environ, *, where: str) -> Any:
