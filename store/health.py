@@ -8,10 +8,13 @@ raises a ``source_failing`` alert and the first good run after it a
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from store.base import ArchiveBase, decode
 from store.kinds import AlertKind
+
+if TYPE_CHECKING:
+    from store.outbox import OutboxMixin
 
 #: Failed runs in a row after which a source is marked failing (and alerted).
 FAILING_AFTER = 3
@@ -106,7 +109,8 @@ class HealthMixin(ArchiveBase):
         errors = last.get("errors") or []
         summary = {"title": title, "priority": priority, "source": name, "kind": kind.value,
                    "last_error": errors[-1] if errors else None, "failing_runs": streak(runs[1:]) or now_failing}
-        self.enqueue_alert(group_key=f"{kind.value}:{name}:{last['id']}", priority=priority, plan_id=None,
-                           document_id=None, version_id=None, comparison_id=None, relation=None, title=title,
-                           summary=summary, kind=kind)
+        outbox = cast("OutboxMixin", self)  # the Archive composes this mixin with the outbox
+        outbox.enqueue_alert(group_key=f"{kind.value}:{name}:{last['id']}", priority=priority, plan_id=None,
+                             document_id=None, version_id=None, comparison_id=None, relation=None, title=title,
+                             summary=summary, kind=kind)
         return kind.value

@@ -13,7 +13,7 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from store.base import ArchiveBase, dumps, inserted_id, now, row_id
+from store.base import ArchiveBase, dumps, id_param, inserted_id, now
 from store.errors import ArchiveError, SearchError
 from store.filters import check_plan, check_priority, check_source
 from store.kinds import AlertKind, alert_kind
@@ -88,7 +88,7 @@ class OutboxMixin(ArchiveBase):
                 self._attach(conn, alert_id, document_id, version_id, comparison_id)
             return alert_id, True
 
-    def _attach(self, conn: sqlite3.Connection, alert_id: int, document_id: int, version_id: int,
+    def _attach(self, conn: sqlite3.Connection, alert_id: int, document_id: int | None, version_id: int,
                 comparison_id: int | None) -> None:
         """Add a document to an alert, recount its documents, and mark it unread again."""
         self._checked(conn, "INSERT INTO alert_documents (alert_id, document_id, version_id, comparison_id,"
@@ -116,7 +116,8 @@ class OutboxMixin(ArchiveBase):
             check_priority(priority)
             check_plan(self._conn, plan)
             check_source(self._conn, source)
-        where, params = [], []
+        where: list[str] = []
+        params: list[object] = []
         if state is not None:
             if state not in _STATES:
                 raise ArchiveError(f"unknown alert state {state!r} (expected unread or reviewed)")
@@ -132,7 +133,7 @@ class OutboxMixin(ArchiveBase):
                 params.append(value)
         if plan is not None:
             where.append("(p.name = ? OR p.id = ?)")
-            params += [str(plan), -1 if row_id(plan) is None else row_id(plan)]
+            params += [str(plan), id_param(plan)]
         clause = f"WHERE {' AND '.join(where)}" if where else ""
         return self.rows(f"{_ALERT_SELECT} {clause} ORDER BY a.created_at DESC, a.id DESC LIMIT ? OFFSET ?",
                          [*params, int(limit), int(offset)])

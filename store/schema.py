@@ -162,7 +162,7 @@ def _v6_drop_unused_indexes(db: sqlite_utils.Database) -> None:
 def _v7_alert_kinds(db: sqlite_utils.Database) -> None:
     """Every alert gets a ``kind`` (store.kinds.AlertKind); alerts stored before it are ``plan`` alerts."""
     db.execute("ALTER TABLE alerts ADD COLUMN kind TEXT NOT NULL DEFAULT 'plan'")
-    db["alerts"].create_index(["kind", "created_at"])
+    db.table("alerts").create_index(["kind", "created_at"])
 
 
 def _v8_plan_home(db: sqlite_utils.Database) -> None:

@@ -43,7 +43,8 @@ def _feed(base_url: str, entries: Iterable[ET.Element], title: str = "policywatc
     ET.SubElement(feed, _A + "generator").text = "policywatch"
     items = list(entries)
     stamps = [e.findtext(_A + "updated") for e in items]
-    newest = max((s for s in stamps if moment(s)), key=moment, default=None) or _rfc3339(None, timezone)
+    dated = [(when, stamp) for stamp in stamps if stamp and (when := moment(stamp))]
+    newest = max(dated)[1] if dated else _rfc3339(None, timezone)
     ET.SubElement(feed, _A + "updated").text = newest
     feed.extend(items)
     return feed

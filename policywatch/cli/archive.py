@@ -87,12 +87,12 @@ def track(ctx: click.Context, path: str | None, name: str | None, home: str | No
         result = archive.track_plan(name, document) if document is not None else None
         if home is not None:
             result = _set_home(archive, name, home) or result
-        plan = archive.plan(name)
-    assert plan is not None
+        tracked = archive.plan(name)
+    assert tracked is not None
     what = "new version" if result and result.created_version else "unchanged"
-    homed = f", home document {plan['home_document_id']}" if plan.get("home_document_id") else ""
-    click.echo(f"plan {plan['name']!r} (id {plan['id']}): {what}, version {plan['version_count']} "
-               f"(plan_version_id {plan['plan_version_id']}){homed} — {plan['title']}")
+    homed = f", home document {tracked['home_document_id']}" if tracked.get("home_document_id") else ""
+    click.echo(f"plan {tracked['name']!r} (id {tracked['id']}): {what}, version {tracked['version_count']} "
+               f"(plan_version_id {tracked['plan_version_id']}){homed} — {tracked['title']}")
 
 
 def _load_plan_file(path: str) -> Any:
