@@ -17,7 +17,8 @@ _UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
 
 
 def duration_seconds(value: object) -> float:
-    """Seconds in ``value``; ValueError (one line) for anything else, zero or past :data:`MAX_SECONDS`."""
+    """Seconds in ``value`` (0 allowed: "recheck every time"); ValueError (one line) for anything else,
+    a negative value or one past :data:`MAX_SECONDS`."""
     if isinstance(value, bool):
         raise ValueError(f"bad duration {value!r} (use e.g. 30s, 5m, 2h, 1d)")
     if isinstance(value, int | float):
@@ -27,6 +28,6 @@ def duration_seconds(value: object) -> float:
         if not match:
             raise ValueError(f"bad duration {value!r} (use e.g. 30s, 5m, 2h, 1d)")
         seconds = float(match.group(1)) * _UNITS[match.group(2)]
-    if not math.isfinite(seconds) or seconds <= 0 or seconds > MAX_SECONDS:
-        raise ValueError(f"bad duration {value!r} (from 1ms to 366d)")
+    if not math.isfinite(seconds) or seconds < 0 or seconds > MAX_SECONDS:
+        raise ValueError(f"bad duration {value!r} (from 0 to 366d)")
     return seconds

@@ -107,8 +107,8 @@ class Source:
 
 
 def parse_duration(text: str) -> int:
-    """``"30m"`` → 1800: whole seconds (at least 1) of a duration (crawler.durations); ValueError if none."""
-    return max(1, round(duration_seconds(text)))
+    """``"30m"`` → 1800: whole seconds of a duration (crawler.durations); ValueError if it is none."""
+    return round(duration_seconds(text))
 
 
 def load_sources(path: str | Path | None = None, *, names: list[str] | tuple[str, ...] = ()) -> list[Source]:

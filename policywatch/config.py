@@ -296,10 +296,13 @@ def _aware(moment: datetime) -> datetime:
 def parse_duration(value: Any, where: str) -> float:
     """Seconds from 90, "90s", "5m", "1.5h", "1d" or "250ms"."""
     try:
-        return duration_seconds(value)
+        seconds = duration_seconds(value)
     except ValueError:
+        seconds = 0.0
+    if seconds <= 0:
         raise ConfigError(f"{where} must be a duration like \"30s\", \"5m\", \"1h\" (from 1ms to 366d),"
-                          f" not {value!r}") from None
+                          f" not {value!r}")
+    return seconds
 
 
 def substitute_env(value: Any, environ: dict[str, str] | os._Environ, *, where: str) -> Any:
