@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
+from typing import TypedDict
 from urllib.parse import urlsplit
 
 import httpx
@@ -43,9 +44,17 @@ class CheckResult:
         return asdict(self)
 
 
+class _Named(TypedDict):
+    """The fields of a CheckResult that name the source."""
+
+    name: str
+    kind: str
+    url: str
+
+
 def check_source(source: Source, client: httpx.Client) -> CheckResult:
     """Fetch ``source``'s first page and read its family (never raises for network trouble)."""
-    base = {"name": source.name, "kind": source.kind, "url": source.url}
+    base = _Named(name=source.name, kind=source.kind, url=source.url)
     host = (urlsplit(source.url).hostname or "").lower()
     if not source.allow_private and is_private_host(host):
         return CheckResult(**base, state="error", reason=f"{host} is a private address (allow_private is off)")

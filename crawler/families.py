@@ -210,7 +210,8 @@ def jcms_paging(html: str) -> JcmsPaging | None:
     jpage = _JPAGE.search(html)
     if jpage:
         call = jpage.group(1)
-        form = _pairs(_AJAX_PARAM.search(call).group(1)) if _AJAX_PARAM.search(call) else {}
+        param = _AJAX_PARAM.search(call)
+        form = _pairs(param.group(1)) if param else {}
         options = _pairs(_AJAX_PARAM.sub("", call))
         proxy = options.get("proxyUrl") or "/module/web/jpage/dataproxy.jsp"
         return JcmsPaging(proxy, form, _int(options.get("perPage"), JCMS_PER_PAGE),

@@ -77,7 +77,7 @@ class FigureChange:
     def to_dict(self) -> dict[str, Any]:
         """JSON shape: context, plan, doc, kind, section, figure, direction (null when not a changed pair);
         and ratio for an implementation's target pair."""
-        data = {"context": self.context, "plan": self.plan, "doc": self.doc, "kind": self.kind,
+        data: dict[str, Any] = {"context": self.context, "plan": self.plan, "doc": self.doc, "kind": self.kind,
                 "section": self.section, "figure": self.figure, "direction": self.direction or None}
         if self.target:
             data["ratio"] = self.ratio

@@ -59,7 +59,7 @@ class ColumnSpider(AttachmentsMixin):
         """True (and reported) when an earlier run found the source blocked and the backoff still runs."""
         block = self.records.blocked(source.name)
         until = parse_time(block.get("until")) if block else None
-        if until is None or until <= now_utc():
+        if block is None or until is None or until <= now_utc():
             return False
         self.runlog.error(source.name, f"blocked: {block['reason']}: backing off until {block['until']}")
         self.stopped.add(source.name)
@@ -129,7 +129,7 @@ class ColumnSpider(AttachmentsMixin):
                 yield self.list_request(source, following, page_no + 1, self.parse_list, pw_family=family,
                                         pw_paging=response.meta.get("pw_paging"))
 
-    def _next_url(self, source: Source, response: Response, family: str, page_no: int) -> str | None:
+    def _next_url(self, source: Source, response: Response, family: str | None, page_no: int) -> str | None:
         """Where page ``page_no + 1`` is: the ``next`` selector, TRS numbering, or ``?page=N``."""
         if source.next:
             return families.next_link(response.text, response.url, source.next)
