@@ -17,7 +17,6 @@ from typing import Any
 import click
 
 from policywatch.cli.terminal import guard_output
-from policywatch.errors import ERRORS, one_line
 
 #: command name → (module in policywatch.cli, one-line help shown by ``policywatch --help``).
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -65,6 +64,8 @@ class LazyGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         """Run the command; an expected failure (policywatch/errors.py) becomes one line, here only."""
+        from policywatch.errors import ERRORS, one_line  # loads the floors' error bases: not for --help
+
         try:
             return super().invoke(ctx)
         except ERRORS as exc:
