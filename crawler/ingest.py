@@ -163,6 +163,7 @@ class Ingestor:
 
     def _lifecycle(self, doc: Document, saved: SaveResult, source: str | None, result: IngestResult) -> None:
         """A policy's life (crawler.lifecycle): drafts, finals, new plans; a new plan is screened from now on."""
+        assert saved.version_id is not None, "a policy's life is read from a stored version"
         raised = self.lifecycle.apply(doc, Saved(saved.document_id, saved.version_id, source), result.relations)
         result.alerts += sum(count for _, count in raised)
         if any(kind == "new_plan" and count for kind, count in raised):

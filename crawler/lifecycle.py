@@ -52,7 +52,8 @@ def rules_from_setting(value: dict[str, Any] | None) -> PlanRules:
     """The rules a crawl was given in its settings (defaults when none)."""
     if not value:
         return PlanRules()
-    return PlanRules(**{name: tuple(v) if isinstance(v, list) else v for name, v in dict(value).items()})
+    fields: dict[str, Any] = {name: tuple(v) if isinstance(v, list) else v for name, v in dict(value).items()}
+    return PlanRules(**fields)
 
 
 @dataclass(frozen=True)

@@ -68,7 +68,8 @@ class LinksMixin(ArchiveBase):
     def linked(self, kind: str, *, document_id: int | None = None, other_id: int | None = None,
                plan_id: int | None = None) -> list[dict[str, Any]]:
         """Raw link rows of one kind, filtered by either end or the plan."""
-        where, params = ["kind = ?"], [kind]
+        where: list[str] = ["kind = ?"]
+        params: list[object] = [kind]
         for column, value in (("document_id", document_id), ("other_id", other_id), ("plan_id", plan_id)):
             if value is not None:
                 where.append(f"{column} = ?")

@@ -185,16 +185,16 @@ def _v_lifecycle(db: sqlite_utils.Database) -> None:
     """
     db.create_table("links", {"id": int, "kind": str, "document_id": int, "other_id": int, "plan_id": int,
                               "data": str, "created_at": str}, pk="id", not_null={"kind", "document_id"})
-    db["links"].create_index(["kind", "document_id", "other_id", "plan_id"], unique=True)
-    db["links"].create_index(["other_id"])
-    db["links"].create_index(["plan_id", "kind"])
+    db.table("links").create_index(["kind", "document_id", "other_id", "plan_id"], unique=True)
+    db.table("links").create_index(["other_id"])
+    db.table("links").create_index(["plan_id", "kind"])
     db.create_table("consultations", {"document_id": int, "title_key": str, "issuer": str, "source": str,
                                       "deadline": str, "published_date": str, "created_at": str},
                     pk="document_id", foreign_keys=[("document_id", "documents", "id")])
-    db["consultations"].create_index(["title_key", "published_date"])
-    db["consultations"].create_index(["deadline"])
-    db["plans"].add_column("origin", str, not_null_default="manual")
-    db["plans"].add_column("untracked_at", str)
+    db.table("consultations").create_index(["title_key", "published_date"])
+    db.table("consultations").create_index(["deadline"])
+    db.table("plans").add_column("origin", str, not_null_default="manual")
+    db.table("plans").add_column("untracked_at", str)
 
 
 #: The ordered migrations. Append only; when the tokens of store.textindex change,

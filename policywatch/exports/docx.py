@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
@@ -63,7 +64,7 @@ def docx_bytes(table: ComparisonTable) -> bytes:
     return buffer.getvalue()
 
 
-def _page_setup(document: Document) -> None:
+def _page_setup(document: DocxDocument) -> None:
     """A4 landscape with 15 mm margins."""
     section = document.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
@@ -72,7 +73,7 @@ def _page_setup(document: Document) -> None:
         setattr(section, side, Mm(15))
 
 
-def _fonts(document: Document) -> None:
+def _fonts(document: DocxDocument) -> None:
     """SimSun for every style's text (East Asian and Latin), Noto CJK named as its alternative."""
     style = document.styles["Normal"]
     style.font.name = CJK_FONT
