@@ -12,16 +12,19 @@ import os
 import sqlite3
 import subprocess
 import sys
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 
+from crawler.lifecycle import today as china_today
 from tests.support import serve_site
 from tests.support.crawl import ROOT, crawl_counts, write_sources
 from tests.support.miit import Article, MiitSite
 
-TODAY = date.today()
+#: The date the product counts deadlines from: today in China (the machine's UTC date differs
+#: between 16:00 and 24:00 UTC, which made this test fail by the clock).
+TODAY = china_today()
 DEADLINE = TODAY + timedelta(days=5)
 NAME = "工业数据安全能力提升实施方案"
 ARTICLES = [
