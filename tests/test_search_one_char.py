@@ -5,6 +5,8 @@ the brute-force scan ``char in fold(title) or char in fold(lead + body)``.
 """
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from benchmarks.store_corpus import documents
@@ -76,3 +78,23 @@ def test_rare_characters_filters_and_deep_pages_stay_exact(archive, small_scan):
 def test_small_archives_count_exactly(archive):
     page = archive.search("的")
     assert not page.estimated and page.total == len(newest_matches(archive, "的"))
+
+
+def test_the_cli_and_the_web_say_the_count_is_an_estimate(archive, small_scan):
+    """An analyst reading "about N (estimated)" knows the count is not exact; the API says so in a key."""
+    from click.testing import CliRunner
+    from fastapi.testclient import TestClient
+
+    from policywatch.cli import group
+    from policywatch.web import create_app
+
+    result = CliRunner().invoke(group, ["--db", str(archive.path), "search", "的", "--limit", "5"])
+    assert result.exit_code == 0, result.output
+    assert "1–5 of about" in result.stderr and "(estimated)" in result.stderr
+    exact = CliRunner().invoke(group, ["--db", str(archive.path), "search", "部首"])
+    assert re.search(r"^1–\d+ of \d+ documents$", exact.stderr, re.M) and "estimated" not in exact.stderr
+    with TestClient(create_app(archive.path)) as client:
+        assert client.get("/api/search", params={"q": "的"}).json()["estimated"] is True
+        assert client.get("/api/search", params={"q": "部首"}).json()["estimated"] is False
+        page = client.get("/search", params={"q": "的"}).text
+        assert "about <strong class=\"total\">" in page and "(estimated)" in page

@@ -179,7 +179,7 @@ def search(ctx: click.Context, query: str, limit: int, offset: int, fmt: str, sh
     elif fmt == "csv":
         write_csv(SEARCH_FIELDS, page.hits)
     else:
-        print_search_table(page.hits, page.total, offset, display_timezone(ctx))
+        print_search_table(page.hits, page.total, offset, display_timezone(ctx), estimated=page.estimated)
 
 
 @click.command()

@@ -68,15 +68,20 @@ def _highlighted(parts: list[list[Any]]) -> str:
     return "".join(click.style(text, bold=True, underline=True) if hit else text for text, hit in parts)
 
 
-def print_search_table(hits: list[dict[str, Any]], total: int, offset: int, zone: str) -> None:
-    """One block per hit (id, day of publication in the display zone, account, title, snippet); a count on stderr."""
+def print_search_table(hits: list[dict[str, Any]], total: int, offset: int, zone: str, *,
+                       estimated: bool = False) -> None:
+    """One block per hit (id, day of publication in the display zone, account, title, snippet); a count on stderr.
+
+    An estimated count (a one-character query on a large archive) reads "about N".
+    """
     for hit in hits:
         date = shown(hit["published_at"], zone, empty="-")[:10]
         click.echo(f"{hit['id']:>7}  {date}  {hit['account'] or '-'}  {hit['title'] or '(no title)'}")
         click.echo(f"         {_highlighted(hit['snippet_parts'])}")
         click.echo(f"         {hit['url']}")
     listed = f"{offset + 1}–{offset + len(hits)}" if hits else "0"
-    click.echo(f"{listed} of {total} documents", err=True)
+    count = f"about {total:,} documents (estimated)" if estimated else f"{total} documents"
+    click.echo(f"{listed} of {count}", err=True)
 
 
 def print_document(document: dict[str, Any], fmt: str, zone: str) -> None:

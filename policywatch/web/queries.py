@@ -112,7 +112,8 @@ def search(archive: Archive, query: SearchFilters) -> schemas.SearchResults:
     except SearchError as exc:
         raise BadRequest(str(exc)) from exc
     pages = max(1, math.ceil(found.total / query.per_page))
-    return schemas.SearchResults(query=query.q, total=found.total, page=query.page, pages=pages,
+    return schemas.SearchResults(query=query.q, total=found.total, estimated=found.estimated, page=query.page,
+                                 pages=pages,
                                  per_page=query.per_page, hits=[records.search_hit(h) for h in found.hits])
 
 

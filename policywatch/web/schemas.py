@@ -254,6 +254,7 @@ class SearchResults(BaseModel):
 
     query: str
     total: int
+    estimated: bool = Field(False, description="total is an estimate (a one-character query on a large archive)")
     page: int
     pages: int
     per_page: int
