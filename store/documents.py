@@ -17,7 +17,7 @@ from typing import Any
 from store.base import ArchiveBase, dumps, inserted_id, now, row_id
 from store.errors import ArchiveError
 from store.model import STATUSES, Document
-from store.searchindex import facets, index_row, reindex
+from store.searchindex import facets, index_row, mark, reindex
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _VERSION_COLUMNS = (
@@ -150,7 +150,7 @@ class DocumentsMixin(ArchiveBase):
         self._status_event(conn, document_id, old, new, latest_id)
         conn.execute("UPDATE documents SET status = ?, status_changed_at = ?, last_seen = ?, last_checked = ?"
                      " WHERE id = ?", (new, now(), seen, now(), document_id))
-        reindex(conn, document_id)
+        mark(conn, document_id)
         return SaveResult("status_changed", document_id, latest_id)
 
     def _add_version(self, conn: sqlite3.Connection, document_id: int, seq: int, doc: Document,
@@ -160,7 +160,7 @@ class DocumentsMixin(ArchiveBase):
         version_id = inserted_id(conn.execute(_INSERT_VERSION, values))
         indexed: tuple = ()
         if fresh:  # a document created by this save: nothing to replace, no comparisons yet
-            facet_text = facets(source=source, account=doc.account, status="ok", compared=[],
+            facet_text = facets(source=source, account=doc.account,
                                 published_date=values[_VERSION_COLUMNS.index("published_date")])
             index_row(conn, document_id, doc.title, doc.text, facet_text)
             indexed = (version_id, facet_text)

@@ -14,7 +14,7 @@ from typing import Any
 from store.base import id_param
 from store.errors import SearchError
 from store.model import PRIORITIES, RELATIONS, STATUSES
-from store.searchindex import date_cover, token
+from store.searchindex import NOT_OK, IndexQuery, date_cover, token
 
 _DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 
@@ -68,23 +68,34 @@ class Filters:
         check_plan(conn, self.plan)
         check_source(conn, self.source)
 
-    def terms(self, conn: sqlite3.Connection) -> list[str] | None:
-        """FTS5 terms on the ``facets`` column, ANDed with the query; None if nothing can match."""
+    def index_query(self, conn: sqlite3.Connection, text_expression: str) -> IndexQuery | None:
+        """The text expression ANDed with these filters as index terms; None if nothing can match.
+
+        Source, account and dates are terms of the text rows' ``facets`` column; status,
+        plan and relation are terms of the marks rows (see store.searchindex).
+        """
         self.check(conn)
-        terms = [f'facets : "{token(kind, value)}"' for kind, value in
-                 (("s", self.source), ("a", self.account), ("t", self.status)) if value is not None]
-        if self.relation is not None or self.plan is not None:
-            compared = self._compared_token(conn)
-            if compared is None:
-                return None
-            terms.append(f'facets : "{compared}"')
+        terms = [f"{{title body}} : ({text_expression})"]
+        terms += [f'facets : "{token(kind, value)}"' for kind, value in (("s", self.source), ("a", self.account))
+                  if value is not None]
         since, until = self.dates()
         if since or until:
             cover = _cover(conn, since, until)
             if not cover:
                 return None
             terms.append("facets : (" + " OR ".join(f'"{t}"' for t in cover) + ")")
-        return terms
+        marked = [f'"{token("t", self.status)}"'] if self.status not in (None, "ok") else []
+        if self.relation is not None or self.plan is not None:
+            compared = self._compared_token(conn)
+            if compared is None:
+                return None
+            marked.append(f'"{compared}"')
+        expression = " AND ".join(terms)
+        if self.status == "ok":
+            if not marked:
+                return IndexQuery(expression, f'"{NOT_OK}"', unmarked=True)
+            return IndexQuery(expression, f'({" AND ".join(marked)}) NOT "{NOT_OK}"')
+        return IndexQuery(expression, " AND ".join(marked) or None)
 
     def _compared_token(self, conn: sqlite3.Connection) -> str | None:
         """The facet token for the relation/plan filter; None for an unknown plan."""

@@ -30,7 +30,7 @@ from pathlib import Path
 from store import searchindex
 from store.base import ArchiveBase
 from store.errors import ArchiveError
-from store.searchindex import SEARCH_TABLE
+from store.searchindex import MARKS_TABLE, SEARCH_TABLE
 from store.textindex import fold, match_expression
 
 #: Resume point of an unfinished reindex (one row: when it started and the last document id done).
@@ -111,11 +111,13 @@ def _sqlite_problems(conn: sqlite3.Connection, quick: bool) -> list[str]:
 
 def _fts_problems(conn: sqlite3.Connection) -> list[str]:
     """FTS5's integrity-check of the search index structure."""
-    try:
-        conn.execute(f"INSERT INTO {SEARCH_TABLE} ({SEARCH_TABLE}) VALUES ('integrity-check')")
-    except sqlite3.DatabaseError as exc:
-        return [f"search index: FTS5 integrity-check failed ({exc})"]
-    return []
+    problems = []
+    for table in (SEARCH_TABLE, MARKS_TABLE):
+        try:
+            conn.execute(f"INSERT INTO {table} ({table}) VALUES ('integrity-check')")
+        except sqlite3.DatabaseError as exc:
+            problems.append(f"search index: FTS5 integrity-check of {table} failed ({exc})")
+    return problems
 
 
 def _document_problems(conn: sqlite3.Connection) -> list[str]:
@@ -137,6 +139,12 @@ def _document_problems(conn: sqlite3.Connection) -> list[str]:
     lines += [f"document {doc_id}: indexed but missing from the search index" for (doc_id,) in conn.execute(
         f"SELECT d.id FROM documents d LEFT JOIN {SEARCH_TABLE}_docsize s ON s.id = d.id"
         " WHERE d.indexed_version_id IS NOT NULL AND s.id IS NULL ORDER BY d.id")]
+    lines += [f"search marks: row {rowid} belongs to no marked document" for (rowid,) in conn.execute(
+        f"SELECT s.id FROM {MARKS_TABLE}_docsize s LEFT JOIN documents d ON d.id = s.id"
+        " WHERE d.search_marks IS NULL ORDER BY s.id")]
+    lines += [f"document {doc_id}: marked but missing from the search marks" for (doc_id,) in conn.execute(
+        f"SELECT d.id FROM documents d LEFT JOIN {MARKS_TABLE}_docsize s ON s.id = d.id"
+        " WHERE d.search_marks IS NOT NULL AND s.id IS NULL ORDER BY d.id")]
     return lines[:1000]
 
 
@@ -229,9 +237,7 @@ class MaintenanceMixin(ArchiveBase):
         with self.write() as conn:
             if _reindex_state(conn) is None:
                 conn.execute(f"CREATE TABLE IF NOT EXISTS {REINDEX_TABLE} (started_at TEXT NOT NULL, last_id INTEGER NOT NULL)")
-                conn.execute(f"INSERT INTO {SEARCH_TABLE} ({SEARCH_TABLE}) VALUES ('delete-all')")
-                conn.execute("UPDATE documents SET indexed_version_id = NULL, search_facets = NULL"
-                             " WHERE indexed_version_id IS NOT NULL")
+                searchindex.forget_all(conn)
                 conn.execute(f"INSERT INTO {REINDEX_TABLE} VALUES (?, 0)", (datetime.now(UTC).isoformat(),))
             total = conn.execute("SELECT count(*) FROM documents WHERE latest_version_id IS NOT NULL").fetchone()[0]
         done = 0

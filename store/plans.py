@@ -9,7 +9,7 @@ from store.base import ArchiveBase, dumps, inserted_id, now, row_id
 from store.documents import content_hash
 from store.errors import ArchiveError
 from store.model import Document
-from store.searchindex import reindex
+from store.searchindex import mark
 
 _PLAN_SELECT = (
     "SELECT p.id, p.name, pv.title, p.latest_version_id AS plan_version_id, pv.body, pv.document,"
@@ -135,7 +135,7 @@ class PlansMixin(ArchiveBase):
                 (version_id, plan_version_id, *owners, *values))
             if conn.execute("SELECT 1 FROM documents WHERE id = ? AND latest_version_id = ?",
                             (owners[0], version_id)).fetchone():
-                reindex(conn, owners[0])  # relation and plan are search filters
+                mark(conn, owners[0])  # relation and plan are search filters
             return conn.execute("SELECT id FROM comparisons WHERE version_id = ? AND plan_version_id = ?",
                                 (version_id, plan_version_id)).fetchone()[0]
 

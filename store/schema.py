@@ -144,7 +144,7 @@ def _v3_document_index(db: sqlite_utils.Database) -> None:
     db.execute(f"CREATE VIRTUAL TABLE [{table}] USING fts5("
                "title, body, facets, content='', tokenize='ascii', detail='full')")
     db.execute(f"INSERT INTO [{table}] ([{table}], rank) VALUES ('rank', 'bm25(5.0, 1.0, 0.0)')")
-    searchindex.rebuild(db.conn)
+    searchindex.rebuild(db.conn, marked=False)
 
 
 def _v5_automerge(db: sqlite_utils.Database) -> None:
@@ -197,19 +197,36 @@ def _v_lifecycle(db: sqlite_utils.Database) -> None:
     db.table("plans").add_column("untracked_at", str)
 
 
+def _v10_search_marks(db: sqlite_utils.Database) -> None:
+    """Status, plan and relation filter tokens move to their own small index (store.searchindex).
+
+    A comparison or status change then no longer rewrites a document's whole text row.
+    Text rows keep the tokens they were written with (never searched for again) until
+    their document's next version replaces them; only documents with something to mark
+    get a marks row here.
+    """
+    table = searchindex.MARKS_TABLE
+    db.execute(f"CREATE VIRTUAL TABLE [{table}] USING fts5(marks, content='', tokenize='ascii', detail='none')")
+    db.table("documents").add_column("search_marks", str)
+    for (document_id,) in db.execute(
+            "SELECT id FROM documents WHERE status != 'ok' OR id IN (SELECT document_id FROM comparisons)").fetchall():
+        searchindex.mark(db.conn, document_id)
+
+
 #: The ordered migrations. Append only; when the tokens of store.textindex change,
 #: append a step that rebuilds the index (like 004: punctuation became part of runs).
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_core", _v1_core),
     ("002_fts", _v2_fts),
     ("003_document_index", _v3_document_index),
-    ("004_punctuation_tokens", lambda db: searchindex.rebuild(db.conn)),
+    ("004_punctuation_tokens", lambda db: searchindex.rebuild(db.conn, marked=False)),
     ("005_fts_automerge", _v5_automerge),
     ("006_drop_unused_indexes", _v6_drop_unused_indexes),
     ("007_alert_kinds", _v7_alert_kinds),
     ("008_plan_home", _v8_plan_home),
     ("009_unreachable_checks", _v9_unreachable_checks),
     ("lifecycle_links", _v_lifecycle),
+    ("010_search_marks", _v10_search_marks),
 ]
 
 

@@ -29,7 +29,7 @@ from store.documents import version_text
 from store.errors import SearchError
 from store.filters import Filters
 from store.querysyntax import Query, parse
-from store.searchindex import SEARCH_TABLE
+from store.searchindex import MARKS_TABLE, SEARCH_TABLE, IndexQuery
 from store.textindex import fold, folded_with_offsets
 
 MARK_START, MARK_END = "[[", "]]"
@@ -93,13 +93,10 @@ class SearchMixin(ArchiveBase):
         return SearchPage([self._hit(document_id, score, parsed, query) for document_id, score in page], total,
                           estimated=newest is not None and estimated)
 
-    def _expression(self, text_expression: str, filters: Filters) -> str | None:
-        """The whole MATCH expression: the text in title/body AND the filter terms (None: no match)."""
+    def _expression(self, text_expression: str, filters: Filters) -> IndexQuery | None:
+        """What to ask the index: the text in title/body AND the filters (None: nothing can match)."""
         with self._lock:
-            terms = filters.terms(self._conn)
-        if terms is None:
-            return None
-        return " AND ".join([f"{{title body}} : ({text_expression})", *terms])
+            return filters.index_query(self._conn, text_expression)
 
     def documents(self, *, query: str | None = None, batch: int = 1000, **filters: Any) -> Iterator[dict[str, Any]]:
         """Every document (current version's fields) matching the filters and optional query.
@@ -134,19 +131,26 @@ class SearchMixin(ArchiveBase):
                 return
             last = rows[-1]["id"]
 
-    def search_sql(self, query: str, **filters: Any) -> tuple[str, str]:
-        """The SQL and MATCH expression for ``query`` and filters (to paste into sqlite-utils or Datasette).
+    def search_sql(self, query: str, **filters: Any) -> tuple[str, dict[str, str]]:
+        """The SQL and its named MATCH parameters for ``query`` and filters (to paste into sqlite-utils or Datasette).
 
-        The expression is what :meth:`search` runs; for a quoted phrase with spaces
-        between Latin words its hits are candidates that :meth:`search` verifies.
+        ``:q`` is the expression :meth:`search` runs over the text rows, ``:m`` (when a
+        status, plan or relation filter is given) the one over the marks rows; for a
+        quoted phrase with spaces between Latin words the hits are candidates that
+        :meth:`search` verifies.
         """
         parsed, text_expression = _parse(query)
-        expression = self._expression(text_expression, Filters(**filters)) or "\"nothing matches\""
+        found = self._expression(text_expression, Filters(**filters)) or IndexQuery("\"nothing matches\"")
+        marks = ""
+        if found.marks is not None:
+            keep = "not in" if found.unmarked else "in"
+            marks = f" and +f.rowid {keep} (select rowid from {MARKS_TABLE} where {MARKS_TABLE} match :m)"
         sql = (f"select d.id, v.title, d.url from {SEARCH_TABLE} f join documents d on d.id = f.rowid"
-               f" join versions v on v.id = d.latest_version_id where {SEARCH_TABLE} match :q order by rank limit 20")
-        return sql, expression
+               f" join versions v on v.id = d.latest_version_id where {SEARCH_TABLE} match :q{marks}"
+               " order by rank limit 20")
+        return sql, {"q": found.expression, **({"m": found.marks} if found.marks is not None else {})}
 
-    def _newest_with_char(self, folded: str, expression: str, limit: int,
+    def _newest_with_char(self, folded: str, expression: IndexQuery, limit: int,
                           offset: int) -> tuple[list[tuple[int, float]], int, bool] | None:
         """(page, count, estimated) of an unfiltered one-CJK-character query on a large archive, newest first.
 
@@ -182,7 +186,7 @@ class SearchMixin(ArchiveBase):
         page = self._scored(f"ORDER BY rowid DESC LIMIT {int(limit)} OFFSET {int(offset)}", expression)
         return page, self._count(expression), False
 
-    def _exact_page(self, expression: str, limit: int, offset: int) -> tuple[list[tuple[int, float]], int]:
+    def _exact_page(self, expression: IndexQuery, limit: int, offset: int) -> tuple[list[tuple[int, float]], int]:
         """One page of exact hits in :func:`rank_order`, and the number of matches."""
         ranked, total = self._ranking(expression)
         head = ranked[offset:offset + limit]
@@ -191,7 +195,7 @@ class SearchMixin(ArchiveBase):
             head += self._scored(f"ORDER BY rowid DESC LIMIT {limit - len(head)} OFFSET {skip}", expression)
         return head, total
 
-    def _ranking(self, expression: str) -> tuple[list[tuple[int, float]], int]:
+    def _ranking(self, expression: IndexQuery) -> tuple[list[tuple[int, float]], int]:
         """The ranked head of the matches (all of them, or the newest RANK_WINDOW) and their number.
 
         One statement scores the newest RANK_WINDOW + 1 matches (they come lazily,
@@ -200,7 +204,7 @@ class SearchMixin(ArchiveBase):
         Kept for the next page until the archive changes (``data_version`` covers
         other connections' commits, ``total_changes`` this connection's).
         """
-        cache: OrderedDict[str, tuple[tuple[int, int], list[tuple[int, float]], int]]
+        cache: OrderedDict[IndexQuery, tuple[tuple[int, int], list[tuple[int, float]], int]]
         cache = self.__dict__.setdefault("_rankings", OrderedDict())
         state = (int(self.scalar("PRAGMA data_version")), self._conn.total_changes)
         if expression in cache and cache[expression][0] == state:
@@ -214,17 +218,19 @@ class SearchMixin(ArchiveBase):
             cache.popitem(last=False)
         return ranked, total
 
-    def _scored(self, tail: str, expression: str) -> list[tuple[int, float]]:
+    def _scored(self, tail: str, expression: IndexQuery) -> list[tuple[int, float]]:
         """(document id, bm25 score: higher is better) of the matches, ordered and cut by ``tail``."""
+        where, params = expression.where()
         with self._lock:
             return [(row[0], -row[1]) for row in self._conn.execute(
-                f"SELECT rowid, rank FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH ? {tail}", (expression,))]
+                f"SELECT rowid, rank FROM {SEARCH_TABLE} WHERE {where} {tail}", params)]
 
-    def _count(self, expression: str) -> int:
+    def _count(self, expression: IndexQuery) -> int:
         """Number of documents matching an exact expression."""
-        return int(self.scalar(f"SELECT count(*) FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH ?", (expression,)))
+        where, params = expression.where()
+        return int(self.scalar(f"SELECT count(*) FROM {SEARCH_TABLE} WHERE {where}", params))
 
-    def _verified(self, parsed: Query, expression: str) -> list[tuple[int, float]]:
+    def _verified(self, parsed: Query, expression: IndexQuery) -> list[tuple[int, float]]:
         """All candidates, newest first, kept only where the folded texts really match the query."""
         candidates = self._scored("ORDER BY rowid DESC", expression)
         if not parsed.needs_verification():

@@ -15,6 +15,7 @@ from store import search as search_module
 from store.archive import Archive
 from store.model import Document
 from store.searchindex import date_cover, date_tokens
+from store.textindex import fold
 
 DAYS = st.dates(min_value=date(2019, 1, 1), max_value=date(2031, 12, 31))
 
@@ -102,14 +103,20 @@ def test_sqlite_utils_cli_opens_and_searches_the_archive(tmp_path):
     path = tmp_path / "a.db"
     with Archive(path) as archive:
         archive.save(doc(1, title="关于算力网络的通知"))
-        sql, expression = archive.search_sql("算力网络")
+        archive.save(doc(2, title="算力网络建设（已删除）"))
+        archive.save(Document(kind="wechat", url="https://mp.weixin.qq.com/s/2", status="deleted"))
+        queries = [archive.search_sql("算力网络"), archive.search_sql("算力网络", status="ok"),
+                   archive.search_sql("算力网络", status="deleted")]
     tool = Path(sys.executable).with_name("sqlite-utils")
     tables = subprocess.run([str(tool), "tables", str(path), "--counts"], capture_output=True, text=True, timeout=60)
     assert tables.returncode == 0 and '"documents"' in tables.stdout
-    found = subprocess.run([str(tool), "query", str(path), sql, "-p", "q", expression],
-                           capture_output=True, text=True, timeout=60)
-    assert found.returncode == 0, found.stderr
-    assert [row["title"] for row in json.loads(found.stdout)] == ["关于算力网络的通知"]
+    titles = []
+    for sql, params in queries:
+        named = [arg for name, value in params.items() for arg in ("-p", name, value)]
+        found = subprocess.run([str(tool), "query", str(path), sql, *named], capture_output=True, text=True, timeout=60)
+        assert found.returncode == 0, found.stderr
+        titles.append(sorted(row["title"] for row in json.loads(found.stdout)))
+    assert titles == [["关于算力网络的通知", "算力网络建设（已删除）"], ["关于算力网络的通知"], ["算力网络建设（已删除）"]]
 
 
 @pytest.mark.parametrize("since, until", [("2026-02-29", None), ("2026-13", None), ("2026-01-01", "soon")])
@@ -127,10 +134,10 @@ def test_date_range_filter_matches_sql(tmp_path):
             assert ids(archive, "算力", since=since, until=until) == wanted
 
 
-def vocabulary(conn) -> list[tuple]:
-    """Every (term, documents, occurrences) of the live index, via an fts5vocab table."""
-    conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.vocab USING fts5vocab(main, search_fts, row)")
-    return conn.execute("SELECT term, doc, cnt FROM temp.vocab ORDER BY term").fetchall()
+def vocabulary(conn, table: str = "search_fts") -> list[tuple]:
+    """Every (term, documents, occurrences) of a live index table, via an fts5vocab table."""
+    conn.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.vocab_{table} USING fts5vocab(main, {table}, row)")
+    return conn.execute(f"SELECT term, doc, cnt FROM temp.vocab_{table} ORDER BY term").fetchall()
 
 
 def test_index_after_churn_equals_a_fresh_rebuild(tmp_path):
@@ -150,8 +157,77 @@ def test_index_after_churn_equals_a_fresh_rebuild(tmp_path):
                 archive.save_comparison(saved.version_id, plan.plan_version_id, {"relation": "excerpt"})
                 latest = archive.get(saved.document_id)["latest_version_id"]
                 archive.save_comparison(latest, plan.plan_version_id, {"relation": "revision"})
-        live = vocabulary(archive._conn)
+        live, marks = vocabulary(archive._conn), vocabulary(archive._conn, "search_marks")
         with archive.write() as conn:
             rebuild(conn)
         assert vocabulary(archive._conn) == live
-        assert len(live) > 50
+        assert vocabulary(archive._conn, "search_marks") == marks
+        assert len(live) > 50 and len(marks) >= 5
+
+
+STATUSES = ("ok", "deleted", "blocked")
+RELATIONS = ("identical", "revision", "unrelated")
+
+
+def sql_filtered(archive: Archive, query: str, **filters) -> set[int]:
+    """The oracle: documents the SQL filters select (no index) whose current text contains ``query``."""
+    return {row["id"] for row in archive.documents(**filters)
+            if query in fold(row["title"] or "") or query in fold("\n\n".join(p for p in (row["lead"], row["body"]) if p))}
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 6), st.sampled_from(("save", "revise", *STATUSES, *RELATIONS, "plan2"))),
+                min_size=1, max_size=25))
+def test_status_plan_and_relation_filters_equal_the_sql_filters_after_any_history(tmp_path_factory, history):
+    """Marks follow every status change, comparison and new version: each filter gives what SQL gives."""
+    path = tmp_path_factory.mktemp("marks") / "a.db"
+    with Archive(path) as archive:
+        plans = [archive.track_plan("融合赋能", doc(0)), archive.track_plan("第二个", doc(99))]
+        for n, step in history:
+            latest = (archive.find_document(f"https://mp.weixin.qq.com/s/{n}") or {}).get("latest_version_id")
+            if step in ("save", "revise") or latest is None:
+                archive.save(doc(n, body=f"第{n}篇：算力{step}。", content_hash=f"h{n}{step}"))
+            elif step in STATUSES:
+                version = archive.get_version(latest)
+                assert version is not None
+                archive.save(Document.from_dict(version) if step == "ok" else doc(n, status=step))
+            else:
+                plan = plans[step == "plan2"]
+                archive.save_comparison(latest, plan.plan_version_id,
+                                        {"relation": "revision" if step == "plan2" else step})
+        for filters in ({"status": "ok"}, {"status": "deleted"}, {"status": "blocked"}, {"relation": "revision"},
+                        {"relation": "unrelated"}, {"plan": "融合赋能"}, {"plan": "第二个", "status": "ok"},
+                        {"relation": "identical", "plan": "融合赋能", "status": "ok"}, {"relation": "revision",
+                                                                                    "status": "deleted"}):
+            assert ids(archive, "算力", **filters) == sql_filtered(archive, "算力", **filters), filters
+
+
+def test_an_archive_from_before_the_marks_table_gets_its_marks(tmp_path):
+    """Migration 010 gives every document with a status or a comparison its marks row."""
+    path = tmp_path / "a.db"
+    with Archive(path) as archive:
+        plan = archive.track_plan("融合赋能", doc(0))
+        saved = [archive.save(doc(n)) for n in range(1, 5)]
+        archive.save_comparison(saved[0].version_id, plan.plan_version_id, {"relation": "revision"})
+        archive.save(doc(2, status="deleted", content_hash="gone"))
+        with archive.write() as conn:
+            conn.execute("DROP TABLE search_marks")
+            conn.execute("ALTER TABLE documents DROP COLUMN search_marks")
+            conn.execute("DELETE FROM _migrations WHERE name = '010_search_marks'")
+    with Archive(path) as archive:
+        assert ids(archive, "算力", relation="revision") == {saved[0].document_id}
+        assert ids(archive, "算力", status="deleted") == {saved[1].document_id}
+        assert ids(archive, "算力", status="ok") == {saved[0].document_id, saved[2].document_id, saved[3].document_id}
+        assert archive.check().problems == []
+
+
+def test_check_finds_marks_out_of_step(tmp_path):
+    """A marks row nobody records, or a recorded one missing, is a problem `policywatch check` names."""
+    path = tmp_path / "a.db"
+    with Archive(path) as archive:
+        saved = archive.save(doc(1))
+        archive.save(doc(1, status="deleted"))
+        with archive.write() as conn:
+            conn.execute("UPDATE documents SET search_marks = NULL WHERE id = ?", (saved.document_id,))
+        problems = archive.check().problems
+    assert f"search marks: row {saved.document_id} belongs to no marked document" in problems

@@ -168,8 +168,8 @@ def search(ctx: click.Context, query: str, limit: int, offset: int, fmt: str, sh
     """
     with reading(ctx) as archive:
         if show_sql:
-            sql, expression = archive.search_sql(query, **_filters(kwargs))
-            click.echo(f"{sql}\n-- :q = {expression}")
+            sql, params = archive.search_sql(query, **_filters(kwargs))
+            click.echo("\n".join([sql, *(f"-- :{name} = {value}" for name, value in params.items())]))
             return
         if limit == 0:
             limit = archive.search(query, limit=0, **_filters(kwargs)).total
