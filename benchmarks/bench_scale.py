@@ -43,6 +43,8 @@ BATCH = 500
 QUERIES_PER_KIND = 30
 PAGE_REQUESTS = 40
 EXACT_SAMPLE = 12
+#: Documents saved one by one, each with its comparison, after the build (the crawl's own path).
+CRAWLED = 2000
 PLAN = "ai-industrial-internet"
 
 
@@ -96,12 +98,15 @@ def build(path: Path, n: int) -> None:
                 done = (number - 1) % step + 1
                 curve.append(f"{done / (seconds - last_mark):,.0f}")
                 last_mark = seconds
+                print(f"  ... {number:,} documents, {number / seconds:,.0f}/s so far ({number / cpu:,.0f} per CPU"
+                      f" second), load average {os.getloadavg()[0]:.1f}", flush=True)
         print(f"ingest: {n:,} documents at {n / seconds:,.0f} documents/s (target >= 1,500;"
               f" {n / cpu:,.0f} per CPU second); "
-              f"per {step:,}: {' '.join(curve)}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs",
+              f"per {min(step, n):,}: {' '.join(curve)}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs",
               flush=True)
         _versions(archive, n)
         _comparisons(archive, n)
+        _crawl_ingest(archive, n)
         archive.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
@@ -149,6 +154,34 @@ def _comparisons(archive: Archive, n: int) -> None:
         count += 1
     seconds = time.perf_counter() - started
     print(f"comparisons + alerts: {count:,} reposts in {seconds:,.0f}s ({count / seconds:,.0f}/s)", flush=True)
+
+
+def _crawl_ingest(archive: Archive, n: int) -> None:
+    """What a crawl does per new document with one tracked plan: save it, store its screened-out comparison.
+
+    Then a quarter of them change status (deleted). Each write is its own transaction, as in
+    a crawl. These CRAWLED documents are numbered after the archive's own, so they are new.
+    """
+    from crawler.ingest import SCREENED_OUT
+
+    plan_version_id = archive.plan(PLAN)["plan_version_id"]
+    rng = random.Random(17)
+    docs = [scale_corpus.make_document(n + number, n + CRAWLED, rng) for number in range(CRAWLED)]
+
+    def crawl(batch: list[Document]) -> None:
+        for doc in batch:
+            archive.save_comparison(archive.save(doc).version_id, plan_version_id, SCREENED_OUT)
+
+    def delete(batch: list[Document]) -> None:
+        for doc in batch:
+            archive.save(Document(kind=doc.kind, url=doc.url, status="deleted"))
+
+    wall, cpu = timed(crawl, docs)
+    gone = docs[::4]
+    status_wall, status_cpu = timed(delete, gone)
+    print(f"crawl ingest (save + its comparison, one transaction each): {CRAWLED / wall:,.0f} documents/s"
+          f" ({CRAWLED / cpu:,.0f} per CPU second); status changes {len(gone) / status_wall:,.0f}/s"
+          f" ({len(gone) / status_cpu:,.0f} per CPU second)", flush=True)
 
 
 def query_mix(path: Path, rng: random.Random) -> dict[str, list[tuple[str, dict]]]:
