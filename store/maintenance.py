@@ -133,19 +133,20 @@ def _document_problems(conn: sqlite3.Connection) -> list[str]:
         lines += [f"document {doc_id}: its newest version is not the one in the search index"
                   for (doc_id,) in conn.execute(
                       "SELECT id FROM documents WHERE indexed_version_id IS NOT latest_version_id ORDER BY id")]
-    lines += [f"search index: row {rowid} belongs to no indexed document" for (rowid,) in conn.execute(
-        f"SELECT s.id FROM {SEARCH_TABLE}_docsize s LEFT JOIN documents d ON d.id = s.id"
-        " WHERE d.indexed_version_id IS NULL ORDER BY s.id")]
-    lines += [f"document {doc_id}: indexed but missing from the search index" for (doc_id,) in conn.execute(
-        f"SELECT d.id FROM documents d LEFT JOIN {SEARCH_TABLE}_docsize s ON s.id = d.id"
-        " WHERE d.indexed_version_id IS NOT NULL AND s.id IS NULL ORDER BY d.id")]
-    lines += [f"search marks: row {rowid} belongs to no marked document" for (rowid,) in conn.execute(
-        f"SELECT s.id FROM {MARKS_TABLE}_docsize s LEFT JOIN documents d ON d.id = s.id"
-        " WHERE d.search_marks IS NULL ORDER BY s.id")]
-    lines += [f"document {doc_id}: marked but missing from the search marks" for (doc_id,) in conn.execute(
-        f"SELECT d.id FROM documents d LEFT JOIN {MARKS_TABLE}_docsize s ON s.id = d.id"
-        " WHERE d.search_marks IS NOT NULL AND s.id IS NULL ORDER BY d.id")]
+    lines += _row_problems(conn, SEARCH_TABLE, "indexed_version_id", "search index", "indexed")
+    lines += _row_problems(conn, MARKS_TABLE, "search_marks", "search marks", "marked")
     return lines[:1000]
+
+
+def _row_problems(conn: sqlite3.Connection, table: str, recorded: str, name: str, state: str) -> list[str]:
+    """Rows of an index table no document records (in column ``recorded``), and recorded rows it lacks."""
+    lines = [f"{name}: row {rowid} belongs to no {state} document" for (rowid,) in conn.execute(
+        f"SELECT s.id FROM {table}_docsize s LEFT JOIN documents d ON d.id = s.id WHERE d.{recorded} IS NULL"
+        " ORDER BY s.id")]
+    lines += [f"document {doc_id}: {state} but missing from the {name}" for (doc_id,) in conn.execute(
+        f"SELECT d.id FROM documents d LEFT JOIN {table}_docsize s ON s.id = d.id"
+        f" WHERE d.{recorded} IS NOT NULL AND s.id IS NULL ORDER BY d.id")]
+    return lines
 
 
 def _probe_problems(conn: sqlite3.Connection, sample: int, rng: random.Random) -> list[str]:
