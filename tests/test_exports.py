@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -17,6 +18,8 @@ from click.testing import CliRunner
 from docx import Document as WordDocument
 from docx.shared import Mm
 from fastapi.testclient import TestClient
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 from openpyxl.cell.rich_text import CellRichText
 
@@ -172,6 +175,8 @@ def test_csv_export_opens_in_excel_with_the_verdict(archive_path: Path) -> None:
     assert repost["priority"] == "high" and "不少于50000家 → 不少于60000家" in repost["figures"]
     unrelated = next(row for row in rows if row["url"] == "https://www.miit.gov.cn/x")
     assert unrelated["relation"] == "" and unrelated["priority"] == ""
+    assert unrelated["title"] == "'=HYPERLINK(\"http://evil\")"  # text in Excel, never a formula
+    assert unrelated["body"] == "'=1+1 与算力无关。"
 
 
 def test_xlsx_export_is_a_real_workbook(archive_path: Path, tmp_path: Path) -> None:
@@ -206,3 +211,13 @@ def test_every_diff_page_offers_the_duizhaobiao(archive_path: Path) -> None:
                           params={"download": "xlsx"})
         assert xlsx.status_code == 200 and load_workbook(io.BytesIO(xlsx.content)).active["A1"].value == "修改前后对照表"
         assert client.get(f"/diff/{comparison['id']}", params={"download": "pdf"}).status_code == 400
+
+
+@given(st.text(max_size=30))
+def test_no_csv_cell_starts_a_formula_unless_it_is_a_number(text: str) -> None:
+    """Whatever a page says, the CSV cell a spreadsheet opens is text or a plain number."""
+    from policywatch.cli.archive_output import _cell
+
+    cell = _cell(text)
+    assert cell == "" or cell[0] not in "=+-@\t\r" or re.fullmatch(r"[-+]?\d+(\.\d+)?", cell)
+    assert cell in (text, "'" + text)

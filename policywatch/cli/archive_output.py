@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
 from collections.abc import Iterable
 from typing import Any
@@ -19,6 +20,9 @@ from policywatch.clock import shown
 SEARCH_FIELDS = ("id", "title", "url", "account", "published_at", "snippet", "score", "source", "status")
 #: Written first in CSV so that Excel reads the file as UTF-8 (without it, Chinese is garbled).
 BOM = "\ufeff"
+#: What a spreadsheet reads as the start of a formula (see _cell).
+_FORMULA_START = frozenset("=+-@\t\r")
+_NUMBER = re.compile(r"[-+]?\d+(\.\d+)?")
 
 
 def write_json_array(rows: Iterable[dict[str, Any]]) -> None:
@@ -57,9 +61,16 @@ def write_binary(data: bytes, output: str | None, what: str) -> None:
 
 
 def _cell(value: Any) -> Any:
-    """A CSV cell: JSON for lists/dicts, empty for None."""
+    """A CSV cell: JSON for lists/dicts, empty for None, page text that a spreadsheet would run made inert.
+
+    Excel and LibreOffice evaluate a cell starting with = + - @ (or a tab/CR before one) as a
+    formula; a crawled title like ``=HYPERLINK(...)`` gets a leading apostrophe (OWASP's
+    advice), numbers such as ``-5`` stay as they are.
+    """
     if isinstance(value, (list, dict)):
-        return json.dumps(value, ensure_ascii=False)
+        value = json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str) and value[:1] in _FORMULA_START and not _NUMBER.fullmatch(value):
+        return "'" + value
     return "" if value is None else value
 
 

@@ -39,6 +39,7 @@ def comparison_xlsx_bytes(table: ComparisonTable) -> bytes:
     sheet["A1"].font = Font(name=CJK_FONT, bold=True, size=14)
     for label, value in table.title_lines():
         sheet.append([label, value])
+        _as_text(sheet[sheet.max_row])
         sheet.cell(sheet.max_row, 1).font = Font(name=CJK_FONT, bold=True)
         sheet.cell(sheet.max_row, 2).font = Font(name=CJK_FONT)
     sheet.append([])
