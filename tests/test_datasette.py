@@ -41,6 +41,16 @@ def archive_path(tmp_path_factory) -> Path:
             "relation": "altered_repost", "similarity": 0.9,
             "figures": [{"context": "推动不少于60000家企业", "plan": "不少于50000家", "doc": "不少于60000家"}]})
         archive.save(Document(kind="miit", url=TRAPS[0].url, status="deleted", content_hash="gone"))
+        drafts = [archive.save(Document(kind="miit", url=f"https://www.miit.gov.cn/draft/{name}", title=title,
+                                        body=f"{title}。", content_hash=name))
+                  for name, title in (("open", "关于征求意见的通知（开放）"), ("past", "过期的征求意见稿"),
+                                      ("final", "已定稿的征求意见稿"))]
+        for saved, deadline in zip(drafts, ("2099-01-31", "2020-01-31", "2099-01-31"), strict=True):
+            archive.save_consultation(saved.document_id, key=deadline, issuer="工业和信息化部", source="miit",
+                                      deadline=deadline, published="2019-12-01")
+        final = archive.save(Document(kind="miit", url="https://www.miit.gov.cn/final", title="定稿",
+                                      body="定稿。", content_hash="final"))
+        archive.link("draft_of", drafts[2].document_id, other_id=final.document_id)
     return path
 
 
@@ -87,6 +97,10 @@ def test_canned_queries_and_descriptions(datasette: str) -> None:
     assert [(r["plan"], r["title"], r["changed_figures"]) for r in altered] == [("融合赋能", "转载方案", 1)]
     figures = rows(datasette, "/policywatch/changed_figures_by_plan.json", plan="融合赋能")
     assert [(r["plan_figure"], r["document_figure"]) for r in figures] == [("不少于50000家", "不少于60000家")]
+    consultations = rows(datasette, "/policywatch/open_consultations.json")
+    assert [(r["title"], r["deadline"], r["issuer"]) for r in consultations] == [
+        ("关于征求意见的通知（开放）", "2099-01-31", "工业和信息化部")]
+    assert consultations[0]["days_left"] > 20_000
     deleted = rows(datasette, "/policywatch/deleted_documents.json")
     assert [r["url"] for r in deleted] == [TRAPS[0].url]
     tables = httpx.get(datasette + "/policywatch.json", timeout=30).json()
@@ -99,7 +113,7 @@ def test_datasette_cannot_write(datasette: str, archive_path: Path) -> None:
     answer = httpx.get(datasette + "/policywatch.json", params={"sql": "delete from documents"}, timeout=30)
     assert answer.status_code == 400
     with Archive(archive_path) as archive:
-        assert archive.stats()["documents"] == len(TRAPS) + 60 + 1
+        assert archive.stats()["documents"] == len(TRAPS) + 60 + 1 + 4
 
 
 def test_datasette_refuses_what_it_cannot_serve(tmp_path: Path, archive_path: Path) -> None:

@@ -57,6 +57,15 @@ left join versions v on v.id = d.latest_version_id
 where d.status != 'ok'
 order by status_changed_at desc"""
 
+OPEN_CONSULTATIONS_SQL = """select c.deadline, cast(julianday(c.deadline) - julianday(date('now', '+8 hours')) as integer)
+  as days_left, v.title, coalesce(c.issuer, v.account) as issuer, c.published_date, d.id as document_id, d.url
+from consultations c
+join documents d on d.id = c.document_id
+left join versions v on v.id = d.latest_version_id
+where not exists (select 1 from links l where l.kind = 'draft_of' and l.document_id = c.document_id)
+  and (c.deadline is null or c.deadline >= date('now', '+8 hours'))
+order by c.deadline is null, c.deadline, c.document_id"""
+
 QUERIES = {
     "search": {"title": "Search (exact, policywatch syntax)", "sql": SEARCH_SQL,
                "description": "Words (AND), OR, -exclude, \"phrases\"; exact for Chinese of any length, "
@@ -67,6 +76,9 @@ QUERIES = {
     "changed_figures_by_plan": {"title": "Changed figures by plan", "sql": FIGURES_BY_PLAN_SQL,
                                 "description": "Every key figure a document changed against a plan "
                                                "(leave plan empty for all plans).", "params": ["plan"]},
+    "open_consultations": {"title": "Open consultations", "sql": OPEN_CONSULTATIONS_SQL,
+                           "description": "征求意见稿 with no final yet whose feedback deadline (China's date) has "
+                                          "not passed, soonest first; as policywatch consultations --open."},
     "deleted_documents": {"title": "Deleted and unavailable documents", "sql": DELETED_SQL,
                           "description": "Pages that disappeared, were blocked or became unavailable; their "
                                          "last text stays in versions."},
@@ -76,7 +88,7 @@ QUERIES = {
 def metadata(database: str) -> dict[str, Any]:
     """The metadata.json content for the archive Datasette calls ``database``."""
     tables: dict[str, Any] = {name: {"description": text} for name, text in TABLES.items()}
-    for hidden in ("search_fts", "_migrations"):
+    for hidden in ("search_fts", "search_marks", "_migrations"):
         tables[hidden] = {"hidden": True}
     return {
         "title": "policywatch archive",
