@@ -6,6 +6,7 @@ from typing import Any
 
 from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
+from scrapy.settings import BaseSettings, Settings
 
 from crawler.ingest import UNREACHABLE_AFTER, Ingestor, IngestResult
 from crawler.items import Page
@@ -19,6 +20,18 @@ logger = logging.getLogger(__name__)
 OUTCOME_COUNTERS = {"new": "new", "new_version": "changed", "unchanged": "unchanged",
                     "status_changed": "status_changed"}
 
+
+
+def ingestor_for(archive: Any, settings: BaseSettings | dict[str, Any]) -> Ingestor:
+    """The Ingestor a crawl with these settings uses: ``[watch] unreachable_after`` and ``[plans]`` rules.
+
+    The local pipeline and the cluster's coordinator both build theirs here, so a cluster
+    crawl honours the same configuration (settings may be Scrapy's or the text/JSON strings
+    a scrapyd job carries).
+    """
+    values = settings if isinstance(settings, BaseSettings) else Settings(settings)
+    return Ingestor(archive, unreachable_after=values.getint("POLICYWATCH_UNREACHABLE_AFTER", UNREACHABLE_AFTER),
+                    rules=rules_from_setting(values.getdict(PLAN_RULES_SETTING)))
 
 class IngestPipeline:
     """normalise → archive → compare → alert for each page, counted in the spider's run log."""
@@ -49,9 +62,7 @@ class IngestPipeline:
         """Bind to the archive the spider opened (one connection per crawl)."""
         if self.spider.archive is None:
             raise RuntimeError("the spider opened no archive")
-        after = self.crawler.settings.getint("POLICYWATCH_UNREACHABLE_AFTER", UNREACHABLE_AFTER)
-        self.ingestor = Ingestor(self.spider.archive, unreachable_after=after,
-                                 rules=rules_from_setting(self.crawler.settings.getdict(PLAN_RULES_SETTING)))
+        self.ingestor = ingestor_for(self.spider.archive, self.crawler.settings)
 
     def process_item(self, item: Any) -> Any:
         """Ingest one page; failures are counted and logged, never raised into Scrapy."""

@@ -151,3 +151,22 @@ def test_reading_validators_back_from_a_node_log() -> None:
     log = ("x INFO: " + validators_line({"feed-1": {"http://x/feed.xml": {"etag": '"1"', "last_modified": ""}}})
            + "\ny INFO: policywatch-validators {not json\n")
     assert node_validators(log) == {"feed-1": {"http://x/feed.xml": {"etag": '"1"'}}}
+
+
+def test_the_coordinator_ingests_with_the_configuration_of_a_local_crawl(tmp_path) -> None:
+    """[watch] unreachable_after and [plans] rules reach the cluster's ingest as text settings, unchanged."""
+    from crawler.lifecycle import PLAN_RULES_SETTING, rules_setting
+    from crawler.pipelines import ingestor_for
+    from crawler.runner import crawl_settings
+    from diffing.lifecycle import PlanRules
+    from store.archive import Archive
+
+    rules = PlanRules(auto=False, sources=("ndrc",), title_patterns=("行动方案$",))
+    overrides = {"POLICYWATCH_UNREACHABLE_AFTER": 5, PLAN_RULES_SETTING: rules_setting(rules)}
+    with Archive(tmp_path / "a.db") as archive:
+        local = ingestor_for(archive, crawl_settings(str(tmp_path / "a.db"), overrides))
+        cluster = ingestor_for(archive, setting_strings(overrides))
+        default = ingestor_for(archive, {})
+    assert (cluster.unreachable_after, cluster.lifecycle.rules) == (local.unreachable_after, local.lifecycle.rules)
+    assert (cluster.unreachable_after, cluster.lifecycle.rules) == (5, rules)
+    assert default.unreachable_after == 3 and default.lifecycle.rules == PlanRules()

@@ -232,7 +232,7 @@ async def crawl_on_cluster(sources: list[Source], *, nodes: list[str], db_path: 
         async with NodePool(clients, slots=options.slots_per_node, probe_interval=max(1.0, options.poll_interval),
                             wait_for_nodes=options.wait_for_nodes) as pool:
             await _check_deployed(pool, options.project)
-            async with IngestWorker(db_path, sources) as worker:
+            async with IngestWorker(db_path, sources, settings=options.settings) as worker:
                 return await ClusterCrawl(pool, worker, options, progress).crawl(sources)
     finally:
         await asyncio.gather(*(client.aclose() for client in clients))

@@ -3,7 +3,8 @@
 SQLite has one writer at a time and its connections belong to the thread that opened them,
 so every archive call of a cluster crawl goes through this worker's one thread, while the
 event loop keeps polling nodes. Each page goes through the same path as a local crawl,
-``crawler.ingest.Ingestor(archive).ingest_page(page)``; sources and crawl runs are recorded
+``crawler.pipelines.ingestor_for(archive, settings).ingest_page(page)``, configured by the
+crawl settings (``[watch]`` and ``[plans]``) as locally; sources and crawl runs are recorded
 by the crawler's own :class:`~crawler.records.SourceRecords` and counted in its
 :class:`~crawler.runlog.RunLog`, so a cluster crawl reads like a local one.
 
@@ -26,7 +27,7 @@ from typing import Any, TypeVar
 
 from crawler.ingest import Ingestor, IngestResult
 from crawler.items import Page
-from crawler.pipelines import OUTCOME_COUNTERS
+from crawler.pipelines import OUTCOME_COUNTERS, ingestor_for
 from crawler.records import SourceRecords
 from crawler.runlog import RunLog
 from crawler.sources import Source
@@ -52,9 +53,10 @@ def page_digest(page: Page) -> str:
 class IngestWorker:
     """Owns the archive for one cluster crawl of ``sources``; use ``async with``."""
 
-    def __init__(self, db_path: str, sources: list[Source]) -> None:
+    def __init__(self, db_path: str, sources: list[Source], *, settings: dict[str, str] | None = None) -> None:
         self._db_path = db_path
         self._sources = sources
+        self._settings = dict(settings or {})
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="policywatch-ingest")
         self._archive: Archive | None = None
         self._ingestor: Ingestor | None = None
@@ -106,7 +108,7 @@ class IngestWorker:
     # everything below runs on the worker thread
     def _open(self) -> None:
         self._archive = Archive(self._db_path)
-        self._ingestor = Ingestor(self._archive)
+        self._ingestor = ingestor_for(self._archive, self._settings)
         self._stored_validators = {row["name"]: (row.get("meta") or {}).get("validators") or {}
                                    for row in self._archive.sources() if isinstance(row.get("meta"), dict)}
         self._records = SourceRecords(self._archive, self._sources)
