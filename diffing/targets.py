@@ -28,8 +28,8 @@ IMPLEMENTATION_TITLE = re.compile(r"贯彻落实|实施方案|实施意见|工�
 #: An opening saying the document is a plan made to implement another (制定本实施方案, 结合我省实际…制定).
 IMPLEMENTATION_OPENING = re.compile(r"(?:特|现)?制定本(?:实施|工作)?(?:方案|计划|措施|意见)"
                                     r"|结合(?:我省|本省|我市|本市|我区|本区|全省|全市|实际).{0,24}制定")
-#: A title announcing the plan itself (工信部印发《…》): a repost, whatever else it says.
-REPOST_TITLE = re.compile(r"印发|发布|出台|解读|答记者问")
+#: A title announcing or passing on the plan itself (工信部印发《…》, 转发：…, …全文): a repost, whatever else it says.
+REPOST_TITLE = re.compile(r"印发|发布|出台|解读|答记者问|转发|转载|全文")
 #: …unless it also says it implements it.
 IMPLEMENTS_WORDS = re.compile(r"贯彻|落实")
 #: Share of the national plan's tasks a document must carry to mirror its outline.

@@ -61,6 +61,17 @@ def test_reposts_interpretations_and_the_plan_itself_are_not_implementations():
     assert implements(PLAN_TITLE, PLAN, ZHEJIANG_TITLE, ZHEJIANG)
 
 
+def test_a_passed_on_copy_of_a_plan_named_implementation_plan_is_a_copy_not_an_implementation():
+    """A plan whose own name holds 实施方案 is not implemented by every account that passes it on."""
+    name = "新型工业网络建设实施方案"
+    plan = "一、总体要求\n\n到2028年，建成不少于200个示范工厂，网络改造企业达到5000家。\n\n二、重点任务\n\n推进网络改造。"
+    copy = plan.replace("5000家", "6000家")
+    for title in (f"转发：{name}", f"转载｜{name}", f"{name}（全文）"):
+        assert not implements(name, plan, title, copy), title
+        assert compare(plan, copy, plan_title=name, doc_title=title).relation != "implementation", title
+    assert implements(name, plan, f"广东省{name}", copy)
+
+
 def test_a_plan_whose_opening_says_it_implements_the_national_one():
     title = "江苏省推进工业互联网和人工智能融合发展三年行动"
     assert implements(PLAN_TITLE, PLAN, title, JIANGSU.replace(JIANGSU_TITLE, title))
