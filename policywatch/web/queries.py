@@ -166,3 +166,18 @@ def grouped_by_account(related: list[schemas.RelatedDocument]) -> list[tuple[str
 def _related_order_key(docs: list[schemas.RelatedDocument]) -> int:
     """The best (lowest) relation rank in a group."""
     return min(_RELATION_ORDER.get(d.relation, len(_RELATION_ORDER)) for d in docs)
+
+
+def timeline(archive: Archive, plan_id: int) -> list[schemas.TimelineEvent]:
+    """A plan's timeline events; an unknown plan is a 404."""
+    plan = archive.plan(plan_id)
+    if plan is None:
+        raise NotFound(f"no plan {plan_id}")
+    return [schemas.TimelineEvent(**event) for event in archive.timeline(plan["id"])]
+
+
+def consultations(archive: Archive, *, open_only: bool) -> list[schemas.Consultation]:
+    """Consultation drafts, days left counted from today in China (the product's deadline clock)."""
+    from crawler.lifecycle import today
+
+    return [schemas.Consultation(**row) for row in archive.consultations(today(), open_only=open_only)]

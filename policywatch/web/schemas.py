@@ -5,6 +5,8 @@ schema FastAPI generates describes exactly what the pages display.
 """
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, Field, computed_field
 
 #: Row kinds a reviewer must look at; ``equal`` and ``outside`` rows are context.
@@ -319,3 +321,35 @@ class ApiError(BaseModel):
 
     error: str
     status: int
+
+
+class TimelineEvent(BaseModel):
+    """One event of a plan's life (``policywatch timeline NAME --format json`` has the same keys)."""
+
+    date: str | None = Field(None, description="publication date where known, else first seen (UTC ISO)")
+    event: str = Field(description="draft | final | plan_version | interpretation | repost | altered_repost | "
+                                   "excerpt | revision | revised | deleted")
+    document_id: int | None = None
+    title: str | None = None
+    account: str | None = None
+    url: str | None = None
+    relation: str | None = None
+    similarity: float | None = None
+    figures: list[Any] = Field([], description="changed key figures of a copy against the plan")
+    coverage: float | None = None
+    first_seen: str | None = None
+    latency_hours: float | None = Field(None, description="for copies: hours after the plan's publication")
+    seq: int | None = Field(None, description="the version number of a plan_version or revised event")
+
+
+class Consultation(BaseModel):
+    """A consultation draft (``policywatch consultations --format json`` keys, plus url and published_date)."""
+
+    document_id: int
+    title: str | None = None
+    issuer: str | None = None
+    deadline: str | None = Field(None, description="feedback deadline, YYYY-MM-DD")
+    days_left: int | None = Field(None, description="days to the deadline from today in China; negative: past")
+    final_document_id: int | None = Field(None, description="the final text, once published")
+    url: str | None = None
+    published_date: str | None = None

@@ -111,3 +111,16 @@ def api_plans(request: Request) -> list[schemas.Plan]:
 def api_plan(request: Request, plan_id: Id) -> schemas.PlanDetail:
     """A plan's text, versions and related documents (altered reposts first)."""
     return queries.plan_detail(archive_for(request), plan_id)
+
+
+@router.get("/plans/{plan_id}/timeline", response_model=list[schemas.TimelineEvent], summary="A plan's life")
+def api_plan_timeline(request: Request, plan_id: Id) -> list[schemas.TimelineEvent]:
+    """The plan's events in date order: draft, final, versions, copies, interpretations, revisions, deletions."""
+    return queries.timeline(archive_for(request), plan_id)
+
+
+@router.get("/consultations", response_model=list[schemas.Consultation], summary="Consultation drafts")
+def api_consultations(request: Request,
+                      open_only: Annotated[bool, Query(alias="open")] = False) -> list[schemas.Consultation]:
+    """Drafts with their feedback deadline and days left (today in China); ``?open=true``: no final, not past."""
+    return queries.consultations(archive_for(request), open_only=open_only)
