@@ -28,8 +28,8 @@ from crawler.sources import Source
 from policywatch.channels import build_channels
 from policywatch.config import parse_config
 from policywatch.schedule import Service
+from tests.support.alerts import plan_page
 from tests.support.site import serve_site
-from tests.test_alerts_support import plan_page
 
 ROOT = Path(__file__).resolve().parent.parent
 IDLE_JOBS = 100

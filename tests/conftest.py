@@ -6,7 +6,9 @@ HYPOTHESIS_PROFILE=explore: random seeds, more examples, failures printed with t
 reproduction blob so what it finds can be pinned as an `@example`.
 
 The `archive` fixture (a fresh archive file in the test's tmp_path) is shared here; a
-module that needs more in it (a tracked plan) extends it under the same name.
+module that needs more in it (a tracked plan) extends it under the same name. Fixtures
+that several modules share live in tests/support/ and are loaded here as plugins
+(``smtp_server``: a real SMTP server); helpers there are imported by name.
 """
 import os
 from collections.abc import Iterator
@@ -16,6 +18,8 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from store.archive import Archive
+
+pytest_plugins = ["tests.support.smtp"]
 
 settings.register_profile(
     "ci", derandomize=True, database=None, deadline=None,

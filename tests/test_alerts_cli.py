@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from store.archive import Archive
-from tests.test_alerts_support import PLAN_TITLE, Response, make_alert, receiver
+from tests.support.alerts import PLAN_TITLE, Response, make_alert, receiver
 
 ROOT = Path(__file__).resolve().parent.parent
 

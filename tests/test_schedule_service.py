@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 
 from store.archive import Archive
+from tests.support.alerts import plan_page
 from tests.support.site import Response, serve_site
-from tests.test_alerts_support import plan_page
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ("<html><head><meta charset='utf-8'><title>关于推进工业互联网的通知</title></head><body>"
