@@ -10,10 +10,12 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from store.archive import Archive
@@ -66,6 +68,19 @@ def _runs(tmp_path):
         return sorted((r for r in archive.runs(limit=100) if r["source"] == "loop"), key=lambda r: r["started_at"])
 
 
+def _an_hour_passes(tmp_path):
+    """Time passes for a stopped service by moving its archive's last runs an hour back (no sleeping)."""
+    def back(stamp):
+        return (datetime.fromisoformat(stamp) - timedelta(hours=1)).isoformat(timespec="microseconds")
+
+    conn = sqlite3.connect(tmp_path / "pw.db")
+    with conn:
+        for run_id, started, finished in conn.execute("SELECT id, started_at, finished_at FROM crawl_runs").fetchall():
+            conn.execute("UPDATE crawl_runs SET started_at = ?, finished_at = ? WHERE id = ?",
+                         (back(started), back(finished), run_id))
+    conn.close()
+
+
 def _wait_for(predicate, timeout):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -114,7 +129,7 @@ def test_run_service_end_to_end(tmp_path):
         assert "loop: crawl started" in first_log and "loop: crawl finished" in first_log
         assert "stopped" in first_log and "Traceback" not in first_log
 
-        time.sleep(2.5)  # the next run falls due while the service is down
+        _an_hour_passes(tmp_path)  # the next run falls due while the service is down
         slow.delay = 0.2
         count = len(runs)
         started = time.monotonic()
