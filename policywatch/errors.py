@@ -9,7 +9,10 @@ of ours), so each floor has its own base following the same protocol, and this m
 names them all in :data:`ERRORS`::
 
     PolicywatchError                 the application shell (policywatch/)
-    ├── ConfigError                  policywatch.toml (policywatch/config.py)
+    ├── CliError                     bad command-line input (policywatch/cli/common.py)
+    ├── PartialFailure               ran, but part failed: exit 1 (policywatch/cli/alerts.py)
+    ├── ConfigError                  policywatch.toml, "config: …" (policywatch/config.py)
+    ├── UnknownPlan                  no tracked plan by that name (policywatch/implementations.py)
     ├── DeliveryError                a channel refused a message (policywatch/channels/base.py)
     ├── RunLockError                 another `policywatch run` serves the archive (schedule.py)
     └── ClusterError                 cluster set-up or a node (policywatch/cluster/errors.py)

@@ -1,13 +1,23 @@
-"""Helpers shared by the CLI modules: the error type and opening the archive."""
+"""Helpers shared by the CLI modules: the error type, the archive path and the config."""
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import click
 
+from policywatch.errors import PolicywatchError
 
-class CliError(click.ClickException):
-    """A user-facing one-line error; exit status 2 (bad input), like click's usage errors."""
+if TYPE_CHECKING:
+    from policywatch.config import Config
 
-    exit_code = 2
+
+class CliError(PolicywatchError):
+    """Bad command-line input (a missing option, a bad combination); exit status 2, like click's usage errors.
+
+    Errors of the engines (a bad config, an unusable archive, an unreadable page) are not
+    wrapped in it: they belong to policywatch.errors' tree and reach the one translation
+    in ``policywatch/cli/__init__.py`` as they are.
+    """
 
 
 def db_path(ctx: click.Context) -> str:
@@ -20,14 +30,16 @@ def config_path(ctx: click.Context) -> str | None:
     return ctx.find_root().obj["config"]
 
 
-def display_timezone(ctx: click.Context) -> str:
-    """``[display] timezone`` of the config (--config or ./policywatch.toml), default Asia/Shanghai."""
-    from policywatch.config import ConfigError, load_config
+def read_config(ctx: click.Context) -> Config:
+    """The validated policywatch.toml (--config or ./policywatch.toml; defaults without one), read once per command."""
+    from policywatch.config import load_config
 
     root = ctx.find_root().obj
-    if "timezone" not in root:
-        try:
-            root["timezone"] = load_config(config_path(ctx)).display_timezone
-        except ConfigError as exc:
-            raise CliError(f"config: {exc}") from None
-    return root["timezone"]
+    if "loaded_config" not in root:
+        root["loaded_config"] = load_config(config_path(ctx))
+    return root["loaded_config"]
+
+
+def display_timezone(ctx: click.Context) -> str:
+    """``[display] timezone`` of the config, default Asia/Shanghai."""
+    return read_config(ctx).display_timezone
