@@ -1,5 +1,5 @@
 """``policywatch run`` as a real subprocess: the real Scrapy crawl on the asyncio reactor,
-against a loopback site, with a 2-second interval.
+against a loopback site, with a 1-second interval.
 
 It runs; one source never runs twice at once (a page slower than the interval);
 SIGTERM exits 0 within 10 s; a restart catches up with the run missed while it was
@@ -104,11 +104,11 @@ def _stop(process, log):
 
 def test_run_service_end_to_end(tmp_path):
     (tmp_path / "policywatch.toml").write_text("[schedule]\nshutdown_grace = \"5s\"\n", encoding="utf-8")
-    slow = SlowPage(delay=2.5)
+    slow = SlowPage(delay=1.5)  # longer than the interval
     with serve_site({"/policy.html": slow}) as site:
         sources = tmp_path / "sources.toml"
         sources.write_text(f'[[source]]\nname = "loop"\nkind = "page"\nurl = "{site.url("/policy.html")}"\n'
-                           'every = "2s"\nallow_private = true\n', encoding="utf-8")
+                           'every = "1s"\nallow_private = true\n', encoding="utf-8")
         process, log = _start(tmp_path, sources, "first.log")
         try:
             assert _wait_for(lambda: len([r for r in _runs(tmp_path) if r["finished_at"]]) >= 2, 40), \
