@@ -40,11 +40,11 @@ from tests.support.cluster import (
     jobs,
     options,
     tracked,
-    wait_for,
     with_etag,
 )
 from tests.support.miit import Article as MiitArticle
 from tests.support.miit import MiitSite
+from tests.support.waiting import wait_for
 
 
 @pytest.fixture(scope="module")

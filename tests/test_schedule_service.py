@@ -21,6 +21,7 @@ from pathlib import Path
 from store.archive import Archive
 from tests.support.alerts import plan_page
 from tests.support.site import Response, serve_site
+from tests.support.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ("<html><head><meta charset='utf-8'><title>关于推进工业互联网的通知</title></head><body>"
@@ -81,15 +82,6 @@ def _an_hour_passes(tmp_path):
     conn.close()
 
 
-def _wait_for(predicate, timeout):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
-
-
 def _stop(process, log):
     process.send_signal(signal.SIGTERM)
     started = time.monotonic()
@@ -111,7 +103,7 @@ def test_run_service_end_to_end(tmp_path):
                            'every = "1s"\nallow_private = true\n', encoding="utf-8")
         process, log = _start(tmp_path, sources, "first.log")
         try:
-            assert _wait_for(lambda: len([r for r in _runs(tmp_path) if r["finished_at"]]) >= 2, 40), \
+            assert wait_for(lambda: len([r for r in _runs(tmp_path) if r["finished_at"]]) >= 2, 40), \
                 (tmp_path / "first.log").read_text()
             second = _start(tmp_path, sources, "second.log")[0]
             assert second.wait(timeout=30) == 2  # the archive is taken
@@ -135,7 +127,7 @@ def test_run_service_end_to_end(tmp_path):
         started = time.monotonic()
         process, log = _start(tmp_path, sources, "restart.log")
         try:
-            assert _wait_for(lambda: len(_runs(tmp_path)) > count, 20)
+            assert wait_for(lambda: len(_runs(tmp_path)) > count, 20)
             caught_up_after = time.monotonic() - started
         finally:
             status, _ = _stop(process, log)
@@ -169,11 +161,11 @@ def test_changed_page_reaches_the_webhook_once(tmp_path):
 
         process, log = _start(tmp_path, sources, "service.log", env=SECRETS)
         try:
-            assert _wait_for(lambda: len(hooks()) == 1, 30), (tmp_path / "service.log").read_text()
-            assert _wait_for(lambda: len(_runs(tmp_path)) >= 3, 20)  # re-fetched, unchanged
+            assert wait_for(lambda: len(hooks()) == 1, 30), (tmp_path / "service.log").read_text()
+            assert wait_for(lambda: len(_runs(tmp_path)) >= 3, 20)  # re-fetched, unchanged
             assert len(hooks()) == 1
             site.route("/repost.html", plan_page(figure="60000"))  # the page's own revision, and its plan alert
-            assert _wait_for(lambda: len(hooks()) == 3, 30), (tmp_path / "service.log").read_text()
+            assert wait_for(lambda: len(hooks()) == 3, 30), (tmp_path / "service.log").read_text()
         finally:
             status, _ = _stop(process, log)
     assert status == 0

@@ -156,13 +156,3 @@ def held_until(gate: threading.Event, body: str):
         gate.wait(timeout=120)
         return body
     return answer
-
-
-def wait_for(condition, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
-
