@@ -13,13 +13,15 @@ import click
 from policywatch.cli.common import CliError, read_config
 from policywatch.cli.opening import reading
 from policywatch.clock import shown
-from policywatch.errors import PolicywatchError
 from store.kinds import ALERT_KINDS
 from store.model import PRIORITIES
 
 
-class PartialFailure(PolicywatchError):
-    """The command ran but something it tried failed (exit status 1, unlike bad input's 2)."""
+class PartialFailure(click.ClickException):
+    """The command ran but something it tried failed (exit status 1, unlike bad input's 2).
+
+    Not an error to trace: what failed was already reported line by line, also under ``--debug``.
+    """
 
     exit_code = 1
 

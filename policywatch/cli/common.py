@@ -5,19 +5,20 @@ from typing import TYPE_CHECKING
 
 import click
 
-from policywatch.errors import PolicywatchError
-
 if TYPE_CHECKING:
     from policywatch.config import Config
 
 
-class CliError(PolicywatchError):
+class CliError(click.ClickException):
     """Bad command-line input (a missing option, a bad combination); exit status 2, like click's usage errors.
 
-    Errors of the engines (a bad config, an unusable archive, an unreadable page) are not
-    wrapped in it: they belong to policywatch.errors' tree and reach the one translation
-    in ``policywatch/cli/__init__.py`` as they are.
+    Click prints it as one line, also under ``--debug`` (it is the user's input, not a
+    fault to trace). Errors of the engines (a bad config, an unusable archive, an
+    unreadable page) are not wrapped in it: they belong to policywatch.errors' tree and
+    reach the one translation in ``policywatch/cli/__init__.py`` as they are.
     """
+
+    exit_code = 2
 
 
 def db_path(ctx: click.Context) -> str:
