@@ -28,8 +28,9 @@ from crawler.sources import Source
 from policywatch.channels import build_channels
 from policywatch.config import parse_config
 from policywatch.schedule import Service
+from tests.support.alerts import plan_page
 from tests.support.site import serve_site
-from tests.test_alerts_support import plan_page
+from tests.support.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 IDLE_JOBS = 100
@@ -164,7 +165,7 @@ def _change_to_alert() -> None:
 
 
 def _measure(site, arrivals: list) -> list[float]:
-    if not _wait(lambda: len(arrivals) >= 1, 30):  # the first crawl: the repost alert
+    if not wait_for(lambda: len(arrivals) >= 1, 30, every=0.02):  # the first crawl: the repost alert
         return []
     latencies = []
     for index in range(CHANGES):
@@ -172,17 +173,8 @@ def _measure(site, arrivals: list) -> list[float]:
         seen = len(arrivals)
         changed_at = time.perf_counter()
         site.route("/repost.html", plan_page(figure=figure))
-        if not _wait(lambda seen=seen: len(arrivals) > seen, 15):
+        if not wait_for(lambda seen=seen: len(arrivals) > seen, 15, every=0.02):
             break
         latencies.append(arrivals[seen][0] - changed_at)
         time.sleep(0.3)
     return latencies
-
-
-def _wait(predicate, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.02)
-    return False

@@ -33,7 +33,8 @@ from pathlib import Path
 
 from crawler.normalise import load
 from diffing import PlanIndex, compare, screen
-from diffing.compare import clear_caches, prepare
+from diffing.compare import prepare
+from diffing.memo import clear_caches
 from diffing.segment import parse
 from tests.fixtures.diff.corpus import PLAN, UNRELATED, move_section_three, revision
 

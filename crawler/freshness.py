@@ -17,6 +17,8 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
+from store import clock
+
 #: How long a known document is trusted, by document kind, when its source sets no ``recheck``:
 #: official pages daily, WeChat articles weekly.
 RECHECK_BY_KIND: dict[str, float] = {"miit": 86400.0, "govcn": 86400.0, "gov": 86400.0, "wechat": 7 * 86400.0}
@@ -30,8 +32,8 @@ SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
 
 
 def now_utc() -> datetime:
-    """The current time, timezone-aware (UTC)."""
-    return datetime.now(UTC)
+    """The current time, timezone-aware (UTC), by the one clock (store.clock)."""
+    return clock.now()
 
 
 def iso_now() -> str:

@@ -17,13 +17,14 @@ delivery step (``policywatch run`` / ``alerts send``) calls it before delivering
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from crawler.changes import official
 from diffing import lifecycle
 from diffing.lifecycle import PlanRules
+from store import clock
 from store.archive import Archive
 from store.kinds import AlertKind
 from store.model import Document
@@ -224,8 +225,8 @@ def issuer(doc: Document) -> str | None:
 
 
 def today() -> date:
-    """Today's date in China."""
-    return datetime.now(TIMEZONE).date()
+    """Today's date in China (by the one clock, store.clock)."""
+    return clock.now().astimezone(TIMEZONE).date()
 
 
 def _date(value: str | None) -> date | None:

@@ -17,11 +17,11 @@ import re
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
 from operator import itemgetter
 from typing import NamedTuple
 
 from diffing.chain import exact_chain, longest_increasing
+from diffing.memo import memoised
 from diffing.model import Clause
 
 #: Numbering labels anywhere in a key, and everything that is not a letter or digit:
@@ -95,13 +95,13 @@ class Alignment:
             doc_index in self.in_articles)
 
 
-@lru_cache(maxsize=16384)
+@memoised(maxsize=16384)
 def loose(key: str) -> str:
     """A key without numbering labels and punctuation: equal loose keys differ only in layout."""
     return _NOT_WORD.sub("", _LABELS_ANYWHERE.sub("", key))
 
 
-@lru_cache(maxsize=16384)
+@memoised(maxsize=16384)
 def bigrams(key: str) -> frozenset[tuple[str, ...]]:
     """Character bigrams of a folded key, as pairs (the key itself when shorter than two).
 
@@ -456,9 +456,3 @@ UNRELATED_SHARE = 0.1
 def mostly_unrelated(plan_clauses: int, doc_clauses: int, exact: int) -> bool:
     """Whether two large texts share so few sentences that fuzzy pairing is not worth its cost."""
     return plan_clauses + doc_clauses >= LARGE_PAIR and exact < UNRELATED_SHARE * min(plan_clauses, doc_clauses)
-
-
-def clear_caches() -> None:
-    """Forget this module's memoised results (benchmarks time cold runs with it)."""
-    loose.cache_clear()
-    bigrams.cache_clear()

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from functools import lru_cache
 
+from diffing.memo import memoised
 from diffing.model import Change, Clause
 from diffing.textnorm import fold
 
@@ -35,7 +35,7 @@ def number(numeral: str) -> int:
     return total + digit
 
 
-@lru_cache(maxsize=8192)
+@memoised(maxsize=8192)
 def article_of(section: str) -> int | None:
     """The article a clause belongs to: the last 第X条 of its outline path, or None (memoised:
     every clause of an article shares its section)."""
@@ -116,8 +116,3 @@ def _article_text(clauses: list[Clause], article: int) -> tuple[str, str, int]:
     """(section of its first clause, its whole text, index of its first clause)."""
     mine = [c for c in clauses if article_of(c.section) == article]
     return mine[0].section, "".join(c.text for c in mine), mine[0].index
-
-
-def clear_caches() -> None:
-    """Forget this module's memoised results (benchmarks time cold runs with it)."""
-    article_of.cache_clear()

@@ -8,18 +8,12 @@ commentary is outside the plan, not "added" to it.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
-from diffing import align as align_module
-from diffing import articles as articles_module
-from diffing import figures as figures_module
-from diffing import inline as inline_module
-from diffing import relation as relation_module
-from diffing import segment as segment_module
 from diffing.align import Alignment, Pair, align, loose
 from diffing.articles import article_map, article_of, renumbered_only, splits_and_merges
 from diffing.figures import compare_figures, figures_of, may_change_figures
 from diffing.inline import inline_diff
+from diffing.memo import memoised
 from diffing.model import Change, Clause, Comparison, FigureChange, Row
 from diffing.relation import Tally, decide, scores, title_key
 from diffing.segment import Parsed, parse
@@ -73,7 +67,7 @@ def _retitled(comparison: Comparison, retitled: tuple[Change, list[FigureChange]
     return comparison
 
 
-@lru_cache(maxsize=64)
+@memoised(maxsize=64)
 def prepare(plan: str) -> Parsed:
     """Prepare a tracked plan once: clauses, folded keys, outline, title key, Chinese characters.
 
@@ -92,14 +86,6 @@ def prepare(plan: str) -> Parsed:
 def _has_articles(parsed: Parsed) -> bool:
     """Whether a text is numbered in articles (第X条), the unit splits and merges are told in."""
     return any(heading.label.endswith("条") for heading in parsed.outline)
-
-
-def clear_caches() -> None:
-    """Forget every memoised parse and key (benchmarks use it to time cold runs)."""
-    for module in (segment_module, align_module, inline_module, figures_module, relation_module, articles_module):
-        module.clear_caches()
-    for cache in (_hanzi, _folded, _first_line, prepare):
-        cache.cache_clear()
 
 
 #: Relations an implementation never overrides: the plan's own text, complete.
@@ -144,13 +130,13 @@ def _same_words(plan: str, doc: str, changes: list[Change]) -> bool:
     return _hanzi(doc) == plan_hanzi and _folded(plan) == fold(doc)
 
 
-@lru_cache(maxsize=64)
+@memoised(maxsize=64)
 def _folded(plan: str) -> str:
     """The plan's whole folded text (memoised: only needed when the Chinese characters agree)."""
     return fold(plan)
 
 
-@lru_cache(maxsize=64)
+@memoised(maxsize=64)
 def _hanzi(text: str) -> str:
     """The Chinese characters of ``text``, in order (memoised: the plan's is reused)."""
     return _hanzi_of(text)
@@ -160,7 +146,7 @@ def _hanzi_of(text: str) -> str:
     return "".join(_HANZI_RUN.findall(text))
 
 
-@lru_cache(maxsize=64)
+@memoised(maxsize=64)
 def _first_line(text: str) -> str:
     return next((line.strip() for line in text.splitlines() if line.strip()), "")
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from functools import lru_cache
 
 from diffing.lexicon import COMPARATORS_AFTER, COMPARATORS_BEFORE, LATIN_UNITS, RANGE_JOINERS, UNITS
+from diffing.memo import memoised
 from diffing.model import FigureChange
 from diffing.textnorm import fold_char
 
@@ -198,7 +198,7 @@ def _number_figure(key: str, match: re.Match[str], taken: list[tuple[int, int]])
     return Figure(kind, match.group(), value, unit, comparator, match.start(), match.end())
 
 
-@lru_cache(maxsize=4096)
+@memoised(maxsize=4096)
 def _char_key(char: str) -> str:
     return fold_char(char)
 
@@ -246,7 +246,7 @@ def locate(text: str) -> list[Found]:
     return list(_located(text))
 
 
-@lru_cache(maxsize=1024)
+@memoised(maxsize=1024)
 def _located(text: str) -> tuple[Found, ...]:
     """``locate``, memoised: a tracked plan's clauses are read once, not per document."""
     figures = extract(_fold_chars(text))
@@ -331,9 +331,3 @@ def figures_of(text: str, kind: str, section: str = "") -> list[FigureChange]:
     return [FigureChange(f.context, f.text if kind == "removed" else None,
                          f.text if kind == "added" else None, kind, section, f.figure.kind)
             for f in _located(text)]
-
-
-def clear_caches() -> None:
-    """Forget this module's memoised results (benchmarks time cold runs with it)."""
-    _char_key.cache_clear()
-    _located.cache_clear()

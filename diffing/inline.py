@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
-from functools import lru_cache
 
 from diffing.lexicon import INLINE_WORDS
+from diffing.memo import memoised
 from diffing.textnorm import fold, fold_char
 
 _LATIN = re.compile(r"[0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]+(?:[.,\uff0e][0-9\uff10-\uff19]+)*")
@@ -30,7 +30,7 @@ Segment = tuple[str, str]
 _SELF_KEYED = re.compile(r"[\u4e00-\u9fff0-9A-Za-z.,]+")
 
 
-@lru_cache(maxsize=65536)
+@memoised(maxsize=65536)
 def _key(token: str) -> str:
     if len(token) == 1:
         return fold_char(token)
@@ -153,8 +153,3 @@ def plan_side(segments: list[Segment]) -> str:
 def doc_side(segments: list[Segment]) -> str:
     """The document's text as the segments show it (equal + insert)."""
     return "".join(text for op, text in segments if op != "delete")
-
-
-def clear_caches() -> None:
-    """Forget this module's memoised results (benchmarks time cold runs with it)."""
-    _key.cache_clear()

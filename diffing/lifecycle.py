@@ -20,7 +20,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 
 from diffing.align import loose
 from diffing.lifecycle_rules import (
@@ -36,6 +35,7 @@ from diffing.lifecycle_rules import (
     NOTICE_MARKERS,
     QUALIFIERS,
 )
+from diffing.memo import memoised
 from diffing.textnorm import fold
 
 _WRAPPERS = tuple(re.compile(p) for p in NAME_WRAPPERS)
@@ -63,7 +63,7 @@ class PlanRules:
     deadline_days: tuple[int, ...] = DEADLINE_DAYS
 
 
-@lru_cache(maxsize=4096)
+@memoised(maxsize=4096)
 def _folded(title: str) -> str:
     """The title folded (half-width brackets and digits), without spaces."""
     return re.sub(r"\s+", "", fold(title or ""))

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from diffing.align import Alignment
+from diffing.memo import memoised
 from diffing.model import Clause
 from diffing.textnorm import fold
 
@@ -127,7 +127,7 @@ def quoted_phrases(plan: list[Clause], doc: list[Clause]) -> int:
 _NAMED = re.compile(r"《([^《》]+)》")
 
 
-@lru_cache(maxsize=64)
+@memoised(maxsize=64)
 def title_key(plan_title: str) -> str:
     """The plan's own folded title ``cites`` looks for (memoised: one per tracked plan).
 
@@ -137,11 +137,6 @@ def title_key(plan_title: str) -> str:
     key = fold(plan_title)
     named = [name for name in _NAMED.findall(key) if len(name) >= TITLE_MIN]
     return max(named, key=len) if named else key.strip("《》\"")
-
-
-def clear_caches() -> None:
-    """Forget this module's memoised results (benchmarks time cold runs with it)."""
-    title_key.cache_clear()
 
 
 def decide(score: dict[str, float], tally: Tally) -> str:

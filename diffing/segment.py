@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
+from diffing.memo import memoised
 from diffing.model import Clause, Heading
 from diffing.textnorm import fold
 
@@ -114,7 +114,7 @@ class _Outline:
         return self.path
 
 
-@lru_cache(maxsize=4096)
+@memoised(maxsize=4096)
 def _nest(stack: tuple[tuple[str, str], ...], style: str, label: str) -> tuple[tuple[tuple[str, str], ...], str]:
     """The label stack and path after entering ``label`` (memoised: outlines repeat)."""
     styles = [name for name, _ in stack]
@@ -128,7 +128,7 @@ def _nest(stack: tuple[tuple[str, str], ...], style: str, label: str) -> tuple[t
     return tuple(kept), "".join(text for _, text in kept)
 
 
-@lru_cache(maxsize=4096)
+@memoised(maxsize=4096)
 def _heading(level: int, label: str, title: str, path: str) -> Heading:
     return Heading(level, label, title, path)
 
@@ -152,12 +152,12 @@ def _blocks(text: str) -> list[tuple[int, int]]:
     return blocks
 
 
-@lru_cache(maxsize=16384)
+@memoised(maxsize=16384)
 def _starts_with_label(line: str) -> bool:
     return find_label(line) is not None
 
 
-@lru_cache(maxsize=16384)
+@memoised(maxsize=16384)
 def _continues(block: str) -> bool:
     """Whether a block looks hard-wrapped: long and not ending a sentence or a heading."""
     stripped = block.rstrip().rstrip(_CLOSERS)
@@ -190,7 +190,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-@lru_cache(maxsize=16384)
+@memoised(maxsize=16384)
 def _key(text: str, heading: bool) -> str:
     """Folded key of a clause body; memoised, as reposts repeat the plan's clauses verbatim."""
     key = fold(text)
@@ -258,14 +258,14 @@ def _heading_split(rest: str) -> tuple[int, int] | None:
     return None
 
 
-@lru_cache(maxsize=8192)
+@memoised(maxsize=8192)
 def _block_ops(block: str) -> tuple[tuple, ...]:
     reader = _BlockReader(block)
     reader.block(0, len(block))
     return tuple(reader.ops)
 
 
-@lru_cache(maxsize=64)
+@memoised(maxsize=64)
 def parse(text: str) -> Parsed:
     """Cut ``text`` into clauses (with exact spans and folded keys) and read its outline.
 
@@ -299,14 +299,3 @@ def outline(text: str) -> list[Heading]:
 def outline_dicts(text: str) -> list[dict]:
     """The outline as ``Document.outline`` stores it: level, label, title, path."""
     return [heading.to_dict() for heading in outline(text)]
-
-
-def clear_caches() -> None:
-    """Forget this module's memoised results (benchmarks time cold runs with it)."""
-    parse.cache_clear()
-    _nest.cache_clear()
-    _heading.cache_clear()
-    _starts_with_label.cache_clear()
-    _continues.cache_clear()
-    _block_ops.cache_clear()
-    _key.cache_clear()

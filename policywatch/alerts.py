@@ -35,6 +35,7 @@ from policywatch.channels import Channel, DeliveryError
 from policywatch.config import Config, Rules
 from policywatch.messages import AlertView
 from policywatch.redact import redact
+from store import clock
 
 log = logging.getLogger("policywatch.alerts")
 
@@ -111,7 +112,7 @@ def deliver(archive: Any, config: Config, channels: Sequence[Channel], *, now: d
     waiting for their retry time and the alerts of digests whose hour/day is not over.
     """
     report = DeliveryReport()
-    enqueue_due_deadlines(archive, (now or datetime.now(UTC)).astimezone(TIMEZONE).date(), config.plans.deadline_days)
+    enqueue_due_deadlines(archive, (now or clock.now()).astimezone(TIMEZONE).date(), config.plans.deadline_days)
     for channel in channels:
         result = ChannelReport(channel.name, channel.kind)
         run = _ChannelPass(archive, config, channel, result, now, force,
@@ -253,4 +254,4 @@ def _zone(name: str | None) -> Any:
 
 
 def _utcnow() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()

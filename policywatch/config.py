@@ -61,7 +61,14 @@ _DURATION_KEYS = ("delivery_every", "retry_base", "retry_max", "delivery_lease",
 
 
 class ConfigError(PolicywatchError, ValueError):
-    """A problem with policywatch.toml, worded as one line the user can act on."""
+    """A problem with policywatch.toml, worded as one line the user can act on.
+
+    The line says it is about the config (``config: [[channel]] #1: url is required``),
+    wherever it is shown, so the CLI prints it as it is.
+    """
+
+    def __str__(self) -> str:
+        return f"config: {super().__str__()}"
 
 
 @dataclass(frozen=True)

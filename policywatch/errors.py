@@ -9,7 +9,8 @@ of ours), so each floor has its own base following the same protocol, and this m
 names them all in :data:`ERRORS`::
 
     PolicywatchError                 the application shell (policywatch/)
-    ├── ConfigError                  policywatch.toml (policywatch/config.py)
+    ├── ConfigError                  policywatch.toml, "config: …" (policywatch/config.py)
+    ├── UnknownPlan                  no tracked plan by that name (policywatch/implementations.py)
     ├── DeliveryError                a channel refused a message (policywatch/channels/base.py)
     ├── RunLockError                 another `policywatch run` serves the archive (schedule.py)
     └── ClusterError                 cluster set-up or a node (policywatch/cluster/errors.py)
@@ -23,7 +24,10 @@ names them all in :data:`ERRORS`::
     └── SearchError                  a query or filter that cannot be run
 
 ``diffing`` raises nothing of its own: it is pure text in, data out. The web
-layer's ``WebError`` (an HTTP status) is answered by the web app, not the CLI.
+layer's ``WebError`` (an HTTP status) is answered by the web app, not the CLI. The
+CLI's own ``CliError`` (bad command-line input) and ``PartialFailure`` (exit 1: part
+of the work failed, already reported) are click exceptions: one line even under
+``--debug``, where the errors of the tree above show their traceback.
 """
 from __future__ import annotations
 

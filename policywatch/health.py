@@ -6,10 +6,11 @@ start, the same rule ``policywatch run`` follows.
 """
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from policywatch.clock import moment
+from store import clock
 
 
 class HealthSource(Protocol):
@@ -20,7 +21,7 @@ class HealthSource(Protocol):
 
 def report(archive: HealthSource, now: datetime | None = None, timezone: str | None = None) -> list[dict[str, Any]]:
     """Every source's health with ``next_due`` (UTC ISO; None when unknown)."""
-    current = now or datetime.now(UTC)
+    current = now or clock.now()
     rows = archive.source_health()
     for row in rows:
         due = next_due(row, current, timezone)

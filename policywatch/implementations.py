@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from policywatch.errors import PolicywatchError
 from store.archive import Archive
 
 #: Keys of one row (``policywatch implementations NAME --format json``), in order.
 ROW_KEYS = ("document_id", "issuer", "date", "title", "url", "targets", "adopted", "omitted", "added")
 
 
-class UnknownPlan(LookupError):
+class UnknownPlan(PolicywatchError, LookupError):
     """No tracked plan has that name."""
 
 

@@ -10,7 +10,8 @@ pool for Scrapy to starve, no blocking job to hang the reactor.
 - Sources on the same host take turns, so two MIIT columns never double the load on
   www.miit.gov.cn.
 - Last run times live in the archive (``crawl_runs``): a run missed while the service
-  was down runs once at start-up; a source that is not due waits for its time.
+  was down runs once at start-up; a source that is not due waits for its time. "Now"
+  is :func:`store.clock.now`, the clock the archive stamps runs with.
 - Delivery (:mod:`policywatch.alerts`) runs after every crawl that enqueued alerts and
   on its own interval for retries; it runs in a worker thread so a slow SMTP server
   never stalls a crawl.
@@ -45,6 +46,7 @@ from policywatch.channels import Channel
 from policywatch.config import Config
 from policywatch.errors import PolicywatchError
 from policywatch.redact import redact
+from store import clock
 from store.archive import Archive
 
 log = logging.getLogger("policywatch.run")
@@ -72,12 +74,16 @@ class Service:
         self._delivery_lock = asyncio.Lock()
         self._delivery_queued = False
         self.failures = 0
+        #: The running APScheduler (None outside :meth:`run_forever`). It keeps its own wall
+        #: clock; due times computed here come from :mod:`store.clock`, and a job is run
+        #: early by giving it an explicit ``next_run_time`` (what the tests do).
+        self.scheduler: AsyncIOScheduler | None = None
 
     # --- lifecycle ------------------------------------------------------------------------------
 
     async def run_once(self) -> int:
         """Run every due source once (all of them on a fresh archive), deliver, return 0/1."""
-        now = _utcnow()
+        now = clock.now()
         due = [s for s in self.sources if first_run(s, self._last_run(s.name), now, self._tz()) <= now]
         skipped = [s.name for s in self.sources if s not in due]
         if skipped:
@@ -99,9 +105,9 @@ class Service:
     async def run_forever(self) -> int:
         """Schedule every source and the delivery loop; return 0 after a clean stop."""
         zone = {"timezone": self._tz()} if self._tz() else {}  # default: the machine's time zone
-        scheduler = AsyncIOScheduler(event_loop=asyncio.get_running_loop(), **zone)
+        scheduler = self.scheduler = AsyncIOScheduler(event_loop=asyncio.get_running_loop(), **zone)
         scheduler.add_listener(_log_overlap, EVENT_JOB_MAX_INSTANCES)
-        now = _utcnow()
+        now = clock.now()
         for source in self.sources:
             self._add_job(scheduler, source, now)
         scheduler.add_job(self.deliver_now, IntervalTrigger(seconds=self.config.schedule.delivery_every),
@@ -116,6 +122,7 @@ class Service:
         scheduler.pause()
         await self._drain()
         scheduler.shutdown(wait=False)
+        self.scheduler = None
         return 0
 
     def request_stop(self) -> None:
@@ -261,10 +268,6 @@ def _log_overlap(event: JobExecutionEvent) -> None:
 def _parse(value: str) -> datetime:
     moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 # --- running it for real ----------------------------------------------------------------------

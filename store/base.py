@@ -13,13 +13,12 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
-from store import schema
+from store import clock, schema
 from store.errors import ArchiveError
 
 #: Columns holding JSON text, decoded when rows are read.
@@ -30,8 +29,8 @@ JSON_COLUMNS = frozenset({
 
 
 def now() -> str:
-    """The current UTC time as ISO 8601 with microseconds (sorts as text)."""
-    return datetime.now(UTC).isoformat(timespec="microseconds")
+    """The current UTC time (by :mod:`store.clock`) as ISO 8601 with microseconds (sorts as text)."""
+    return clock.now().isoformat(timespec="microseconds")
 
 
 def row_id(value: str | int) -> int | None:

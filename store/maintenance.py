@@ -24,10 +24,9 @@ import random
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
-from store import searchindex
+from store import clock, searchindex
 from store.base import ArchiveBase
 from store.errors import ArchiveError
 from store.searchindex import MARKS_TABLE, SEARCH_TABLE
@@ -58,7 +57,7 @@ def backup(source: str | Path, dest: str | Path, *, compact: bool = False) -> Pa
     """
     source, dest = Path(source), Path(dest)
     if dest.is_dir():
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        stamp = clock.now().strftime("%Y%m%dT%H%M%SZ")
         dest = dest / f"{source.stem}-{stamp}.db"
     if dest.exists():
         raise ArchiveError(f"{dest} already exists; a backup never overwrites a file")
@@ -239,7 +238,7 @@ class MaintenanceMixin(ArchiveBase):
             if _reindex_state(conn) is None:
                 conn.execute(f"CREATE TABLE IF NOT EXISTS {REINDEX_TABLE} (started_at TEXT NOT NULL, last_id INTEGER NOT NULL)")
                 searchindex.forget_all(conn)
-                conn.execute(f"INSERT INTO {REINDEX_TABLE} VALUES (?, 0)", (datetime.now(UTC).isoformat(),))
+                conn.execute(f"INSERT INTO {REINDEX_TABLE} VALUES (?, 0)", (clock.now().isoformat(),))
             total = conn.execute("SELECT count(*) FROM documents WHERE latest_version_id IS NOT NULL").fetchone()[0]
         done = 0
         while True:

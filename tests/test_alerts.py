@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from policywatch.alerts import deliver, digest_bucket, idempotency_key, next_attempt
 from policywatch.channels import build_channels
 from policywatch.config import parse_config
-from tests.test_alerts_support import Response, make_alert, receiver
+from tests.support.alerts import Response, make_alert, receiver
 
 BASE = "https://pw.example.org"
 

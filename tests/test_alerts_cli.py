@@ -8,13 +8,14 @@ import os
 import signal
 import subprocess
 import sys
-import time
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from store.archive import Archive
-from tests.test_alerts_support import PLAN_TITLE, Response, make_alert, receiver
+from store.base import now
+from tests.support.alerts import PLAN_TITLE, Response, make_alert, receiver
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,7 +32,7 @@ def _write_config(tmp_path, url, extra=""):
 [web]
 base_url = "https://pw.example.org"
 [schedule]
-delivery_lease = "1s"
+delivery_lease = "10m"
 retry_base = "1s"
 [[channel]]
 name = "hook"
@@ -109,6 +110,15 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path):
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
 
 
+def _lease_runs_out(db: Path) -> None:
+    """Time passes for the dead sender's lease: its end moves into the past (no sleeping)."""
+    with Archive(db) as archive, archive.write() as conn:
+        (until,) = conn.execute("SELECT next_attempt_at FROM alert_deliveries WHERE status = 'pending'").fetchone()
+        assert until > now(), "the killed sender left a lease running"
+        conn.execute("UPDATE alert_deliveries SET next_attempt_at = ? WHERE status = 'pending'",
+                     ((datetime.fromisoformat(until) - timedelta(minutes=11)).isoformat(timespec="microseconds"),))
+
+
 def test_sender_killed_after_sending_resends_once_with_the_same_key(tmp_path):
     """A crash between sending and marking: the receiver SIGKILLs the real sender process
     the moment the message arrives, before the sender can record the delivery."""
@@ -130,7 +140,7 @@ def test_sender_killed_after_sending_resends_once_with_the_same_key(tmp_path):
         assert sender["process"].returncode == -signal.SIGKILL
         with Archive(tmp_path / "pw.db") as archive:
             assert archive.alert(alert_id)["deliveries"][0]["status"] != "delivered"
-        time.sleep(1.2)  # the dead sender's lease (delivery_lease = 1s) runs out
+        _lease_runs_out(tmp_path / "pw.db")  # the dead sender's lease (delivery_lease = 10m)
         again = _cli(tmp_path, "alerts", "send", env=ENV)
         third = _cli(tmp_path, "alerts", "send", env=ENV)
         posts = hook.posts()

@@ -15,7 +15,7 @@ from policywatch.messages import (
     render_text,
     subject,
 )
-from tests.test_alerts_support import summary
+from tests.support.alerts import summary
 
 BASE = "https://pw.example.org"
 INBOX = BASE + "/alerts"

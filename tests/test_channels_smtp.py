@@ -15,8 +15,6 @@ from email import policy
 from email.header import decode_header, make_header
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -25,45 +23,8 @@ from cryptography.x509.oid import NameOID
 from policywatch.channels import DeliveryError, build_channels
 from policywatch.config import parse_config
 from policywatch.messages import AlertView
-from tests.test_alerts_support import PLAN_TITLE, summary
-
-PASSWORD = "s3cret-Smtp-pass"
-
-
-class Inbox:
-    """aiosmtpd handler keeping every message it accepts."""
-
-    def __init__(self) -> None:
-        self.messages: list[tuple[str, list[str], bytes]] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd API
-        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content))
-        return "250 OK"
-
-
-class LoopbackSMTP(Controller):
-    """aiosmtpd's threaded controller on an ephemeral port (port 0)."""
-
-    def _trigger_server(self) -> None:
-        self.port = self.server.sockets[0].getsockname()[1]
-        super()._trigger_server()
-
-
-def _authenticator(server, session, envelope, mechanism, auth_data):  # noqa: ANN001 - aiosmtpd API
-    ok = auth_data.login == b"policywatch" and auth_data.password == PASSWORD.encode()
-    return AuthResult(success=ok)
-
-
-@pytest.fixture
-def smtp_server():
-    inbox = Inbox()
-    controller = LoopbackSMTP(inbox, hostname="127.0.0.1", port=0, authenticator=_authenticator,
-                              auth_require_tls=False)
-    controller.start()
-    try:
-        yield controller, inbox
-    finally:
-        controller.stop()
+from tests.support.alerts import PLAN_TITLE, summary
+from tests.support.smtp import PASSWORD, Inbox, LoopbackSMTP, authenticator
 
 
 def _alert(**overrides) -> AlertView:
@@ -154,7 +115,7 @@ def test_starttls_when_the_server_requires_it(tmp_path):
     context.load_cert_chain(cert_path, key_path)
     inbox = Inbox()
     controller = LoopbackSMTP(inbox, hostname="127.0.0.1", port=0, tls_context=context, require_starttls=True,
-                              authenticator=_authenticator)
+                              authenticator=authenticator)
     controller.start()
     try:
         channel = _channel(controller.port, username="policywatch", password=PASSWORD, cafile=str(cert_path))

@@ -20,7 +20,7 @@ from policywatch.channels import DeliveryError, build_channels
 from policywatch.channels.wecom import WECOM_MAX_BYTES
 from policywatch.config import parse_config
 from policywatch.messages import AlertView
-from tests.test_alerts_support import PLAN_TITLE, Response, receiver, summary
+from tests.support.alerts import PLAN_TITLE, Response, receiver, summary
 
 BASE = "https://pw.example.org"
 

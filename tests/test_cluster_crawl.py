@@ -10,6 +10,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from crawler.runner import FAST_SETTINGS
@@ -24,9 +25,7 @@ from policywatch.cluster.deploy import build_egg
 from policywatch.cluster.localnode import LocalNode
 from policywatch.demo_site.pdfgen import make_pdf
 from tests.support import serve_site
-from tests.support.miit import Article as MiitArticle
-from tests.support.miit import MiitSite
-from tests.test_cluster_support import (
+from tests.support.cluster import (
     ARTICLES_PER_FEED,
     alerts,
     article,
@@ -41,9 +40,11 @@ from tests.test_cluster_support import (
     jobs,
     options,
     tracked,
-    wait_for,
     with_etag,
 )
+from tests.support.miit import Article as MiitArticle
+from tests.support.miit import MiitSite
+from tests.support.waiting import wait_for
 
 
 @pytest.fixture(scope="module")
@@ -152,3 +153,12 @@ def test_the_miit_spider_runs_unchanged_on_a_node(nodes: list[LocalNode], tmp_pa
     with sqlite3.connect(db) as conn:
         [(body,)] = conn.execute("SELECT body FROM versions WHERE title = ?", (items[0].title,)).fetchall()
     assert "不少于50000家企业" in body
+
+
+def test_feeds_answer_304_to_their_etag() -> None:
+    with serve_site() as site:
+        build_site(site, feeds=1)
+        first = httpx.get(site.url("/feed0.xml"))
+        again = httpx.get(site.url("/feed0.xml"), headers={"If-None-Match": first.headers["ETag"]})
+    assert first.status_code == 200 and "/a/0/plan.html" in first.text
+    assert again.status_code == 304

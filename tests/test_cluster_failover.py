@@ -20,7 +20,7 @@ from policywatch.cluster.deploy import build_egg, upload
 from policywatch.cluster.errors import ClusterError
 from policywatch.cluster.localnode import LocalNode, free_port
 from tests.support import serve_site
-from tests.test_cluster_support import (
+from tests.support.cluster import (
     ARTICLES_PER_FEED,
     alerts,
     build_site,

@@ -7,20 +7,12 @@ import sqlite3
 from crawler.spiders.govcn import library_rows
 from tests.support import serve_site
 from tests.support.crawl import crawl_counts, write_sources
-from tests.support.govcn import GovcnDoc, GovcnLibrary
+from tests.support.govcn import GovcnLibrary, docs
 
 
 def rows(db, sql, *args):
     with sqlite3.connect(db) as conn:
         return conn.execute(sql, args).fetchall()
-
-
-def docs(count: int, *, start: int = 1) -> list[GovcnDoc]:
-    return [GovcnDoc(n, f"国务院办公厅关于推进工业互联网第{n}项工作的意见", f"国办发〔2026〕{n}号", "国务院办公厅",
-                     f"2026-02-{n:02d}", f"2026-03-{n:02d}",
-                     ["各省、自治区、直辖市人民政府，国务院各部委、各直属机构：", f"一、总体要求。第{n}项工作加快推进。"],
-                     table=n % 4 != 0)
-            for n in range(start, start + count)]
 
 
 def source_file(tmp_path, url):

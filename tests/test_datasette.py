@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from policywatch.cli import group
 from store.archive import Archive
 from store.model import Document
-from tests.test_search_exact import EXTRA, TRAPS
+from tests.support.search_corpus import EXTRA, TRAPS
 
 ROOT = Path(__file__).resolve().parent.parent
 

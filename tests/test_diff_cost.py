@@ -2,13 +2,16 @@
 a note saying the diff was coarser; growth with size stays near-linear."""
 from __future__ import annotations
 
+import re
 import time
+from pathlib import Path
 
+import diffing
 from benchmarks.bench_diff import big_plan
 from diffing import compare
 from diffing.align import mostly_unrelated
-from diffing.compare import clear_caches
-from tests.fixtures.diff.corpus import UNRELATED
+from diffing.memo import cache_sizes, clear_caches
+from tests.fixtures.diff.corpus import INTERPRETATION, PLAN, UNRELATED
 
 
 def cpu_seconds(plan: str, doc: str) -> tuple[float, object]:
@@ -43,3 +46,14 @@ def test_a_revision_is_never_taken_for_unrelated():
 def test_small_pairs_carry_no_note():
     plan = "一、总体要求\n到2028年，培育标杆企业不少于100家。\n"
     assert compare(plan, plan.replace("100", "120")).notes == []
+
+
+def test_every_cache_of_diffing_is_in_the_one_registry_and_cleared_at_once():
+    """A memoised function added with a bare lru_cache would escape clear_caches (and cold timings)."""
+    root = Path(diffing.__file__).parent
+    bare = [p.name for p in root.glob("*.py") if p.name != "memo.py" and re.search(r"\blru_cache\b|@cache\b", p.read_text())]
+    assert bare == []
+    compare(PLAN, INTERPRETATION)
+    assert sum(cache_sizes().values()) > 0 and "diffing.compare.prepare" in cache_sizes()
+    clear_caches()
+    assert set(cache_sizes().values()) == {0}

@@ -16,7 +16,7 @@ from store.archive import Archive
 from store.model import Document
 from store.searchindex import SEARCH_TABLE
 from store.textindex import shadow
-from tests.test_archive_reliability import assert_consistent, assert_index_is_exact
+from tests.support.archive_checks import assert_consistent, assert_index_is_exact
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from tests.test_normalise_support import MIIT, SEED, fixture_bytes, wechat_page
+from tests.support.normalise import MIIT, SEED, fixture_bytes, wechat_page
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from crawler.normalise import normalise
-from tests.test_normalise_support import SEED, WECHAT_CHROME
+from tests.support.normalise import SEED, WECHAT_CHROME
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from crawler.normalise import NormaliseError, load
-from tests.test_normalise_support import MIIT, fixture_bytes, wechat_page
+from tests.support.normalise import MIIT, fixture_bytes, wechat_page
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):

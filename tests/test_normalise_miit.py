@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from crawler.normalise import NormaliseError, normalise
-from tests.test_normalise_support import MIIT, REAL, SEED, fixture_bytes
+from tests.support.normalise import MIIT, REAL, SEED, fixture_bytes
 
 WJFB_URL = "https://www.miit.gov.cn/jgsj/waj/wjfb/art/2022/art_e4d9ba53a8014d85a4f80d47272f486d.html"
 PLAN_URL = "https://www.miit.gov.cn/zwgk/zcwj/wjfb/tz/art/2026/art_9f1c2b3a4d5e6f708192a3b4c5d6e7f8.html"

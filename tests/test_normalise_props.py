@@ -12,7 +12,7 @@ from crawler.normalise.quality import body_f1
 from crawler.normalise.times import from_text
 from crawler.normalise.urls import canonical_url
 from diffing.textnorm import fold
-from tests.test_normalise_support import MIIT, REAL, fixture_bytes, wechat_page
+from tests.support.normalise import MIIT, REAL, fixture_bytes, wechat_page
 
 CHINESE = st.text(alphabet=st.sampled_from("工业互联网人工智能融合赋能行动方案一二三（）()，。；：、 \u3000\xa0\n1234567890abc"),
                   max_size=80)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from crawler.normalise import normalise
-from tests.test_normalise_support import WECHAT_CHROME, fixture_bytes, wechat_page
+from tests.support.normalise import WECHAT_CHROME, fixture_bytes, wechat_page
 
 # file, expected fields, body must contain, body must not contain
 CASES = [

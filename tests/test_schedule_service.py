@@ -1,5 +1,5 @@
 """``policywatch run`` as a real subprocess: the real Scrapy crawl on the asyncio reactor,
-against a loopback site, with a 2-second interval.
+against a loopback site, with a 1-second interval.
 
 It runs; one source never runs twice at once (a page slower than the interval);
 SIGTERM exits 0 within 10 s; a restart catches up with the run missed while it was
@@ -10,15 +10,18 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from store.archive import Archive
+from tests.support.alerts import plan_page
 from tests.support.site import Response, serve_site
-from tests.test_alerts_support import plan_page
+from tests.support.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ("<html><head><meta charset='utf-8'><title>关于推进工业互联网的通知</title></head><body>"
@@ -66,13 +69,17 @@ def _runs(tmp_path):
         return sorted((r for r in archive.runs(limit=100) if r["source"] == "loop"), key=lambda r: r["started_at"])
 
 
-def _wait_for(predicate, timeout):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
+def _an_hour_passes(tmp_path):
+    """Time passes for a stopped service by moving its archive's last runs an hour back (no sleeping)."""
+    def back(stamp):
+        return (datetime.fromisoformat(stamp) - timedelta(hours=1)).isoformat(timespec="microseconds")
+
+    conn = sqlite3.connect(tmp_path / "pw.db")
+    with conn:
+        for run_id, started, finished in conn.execute("SELECT id, started_at, finished_at FROM crawl_runs").fetchall():
+            conn.execute("UPDATE crawl_runs SET started_at = ?, finished_at = ? WHERE id = ?",
+                         (back(started), back(finished), run_id))
+    conn.close()
 
 
 def _stop(process, log):
@@ -89,14 +96,14 @@ def _stop(process, log):
 
 def test_run_service_end_to_end(tmp_path):
     (tmp_path / "policywatch.toml").write_text("[schedule]\nshutdown_grace = \"5s\"\n", encoding="utf-8")
-    slow = SlowPage(delay=2.5)
+    slow = SlowPage(delay=1.5)  # longer than the interval
     with serve_site({"/policy.html": slow}) as site:
         sources = tmp_path / "sources.toml"
         sources.write_text(f'[[source]]\nname = "loop"\nkind = "page"\nurl = "{site.url("/policy.html")}"\n'
-                           'every = "2s"\nallow_private = true\n', encoding="utf-8")
+                           'every = "1s"\nallow_private = true\n', encoding="utf-8")
         process, log = _start(tmp_path, sources, "first.log")
         try:
-            assert _wait_for(lambda: len([r for r in _runs(tmp_path) if r["finished_at"]]) >= 2, 40), \
+            assert wait_for(lambda: len([r for r in _runs(tmp_path) if r["finished_at"]]) >= 2, 40), \
                 (tmp_path / "first.log").read_text()
             second = _start(tmp_path, sources, "second.log")[0]
             assert second.wait(timeout=30) == 2  # the archive is taken
@@ -114,13 +121,13 @@ def test_run_service_end_to_end(tmp_path):
         assert "loop: crawl started" in first_log and "loop: crawl finished" in first_log
         assert "stopped" in first_log and "Traceback" not in first_log
 
-        time.sleep(2.5)  # the next run falls due while the service is down
+        _an_hour_passes(tmp_path)  # the next run falls due while the service is down
         slow.delay = 0.2
         count = len(runs)
         started = time.monotonic()
         process, log = _start(tmp_path, sources, "restart.log")
         try:
-            assert _wait_for(lambda: len(_runs(tmp_path)) > count, 20)
+            assert wait_for(lambda: len(_runs(tmp_path)) > count, 20)
             caught_up_after = time.monotonic() - started
         finally:
             status, _ = _stop(process, log)
@@ -154,11 +161,11 @@ def test_changed_page_reaches_the_webhook_once(tmp_path):
 
         process, log = _start(tmp_path, sources, "service.log", env=SECRETS)
         try:
-            assert _wait_for(lambda: len(hooks()) == 1, 30), (tmp_path / "service.log").read_text()
-            assert _wait_for(lambda: len(_runs(tmp_path)) >= 3, 20)  # re-fetched, unchanged
+            assert wait_for(lambda: len(hooks()) == 1, 30), (tmp_path / "service.log").read_text()
+            assert wait_for(lambda: len(_runs(tmp_path)) >= 3, 20)  # re-fetched, unchanged
             assert len(hooks()) == 1
             site.route("/repost.html", plan_page(figure="60000"))  # the page's own revision, and its plan alert
-            assert _wait_for(lambda: len(hooks()) == 3, 30), (tmp_path / "service.log").read_text()
+            assert wait_for(lambda: len(hooks()) == 3, 30), (tmp_path / "service.log").read_text()
         finally:
             status, _ = _stop(process, log)
     assert status == 0

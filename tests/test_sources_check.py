@@ -8,9 +8,8 @@ import sys
 
 from tests.support import serve_site
 from tests.support.crawl import ROOT, write_sources
-from tests.support.govcn import GovcnLibrary
+from tests.support.govcn import GovcnLibrary, docs
 from tests.support.govsites import JcmsColumn, JpaasColumn, TrsColumn, articles
-from tests.test_crawl_govcn import docs
 
 
 def run(*args: str) -> subprocess.CompletedProcess:

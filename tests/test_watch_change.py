@@ -20,11 +20,10 @@ from policywatch.channels import build_channels
 from policywatch.config import parse_config
 from store.archive import Archive
 from tests.support import serve_site
+from tests.support.alerts import receiver
 from tests.support.crawl import crawl_counts, write_sources
 from tests.support.miit import Article, MiitSite
 from tests.support.site import Response
-from tests.test_alerts_support import receiver
-from tests.test_channels_smtp import smtp_server  # noqa: F401 - the real SMTP server fixture
 
 REVISED_TITLE = "关于推进工业互联网平台建设的通知"
 WECHAT_PATH = "/s/watched-article"

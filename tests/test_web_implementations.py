@@ -15,7 +15,7 @@ from policywatch.web import create_app
 from store.archive import Archive
 from store.model import Document
 from tests.fixtures.diff.corpus import PLAN, PLAN_TITLE
-from tests.test_implementations import JIANGSU, JIANGSU_TITLE, ZHEJIANG, ZHEJIANG_TITLE
+from tests.support.provinces import JIANGSU, JIANGSU_TITLE, ZHEJIANG, ZHEJIANG_TITLE
 
 XSS = "<script>alert(1)</script>"
 

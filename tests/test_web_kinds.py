@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -16,34 +15,9 @@ from crawler.ingest import Ingestor
 from policywatch.web import create_app
 from store.archive import Archive
 from store.model import Document
-from tests.browser.sample_archive import SampleArchive, build
+from tests.browser.sample_archive import build, build_with_kinds, only_alert
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-
-
-def deleted_article(archive: Archive) -> int:
-    """A WeChat article ingested, then its page turned into the deleted template."""
-    ingest = Ingestor(archive)
-    url = "https://mp.weixin.qq.com/s/gone"
-    ingest.ingest_document(Document(kind="wechat", url=url, title="算力解读<b>", account="某公众号",
-                                    body="到2026年底，新建智算中心不少于20个。"), source="wechat-feed")
-    return ingest.ingest_document(Document(kind="wechat", url=url, status="deleted",
-                                           meta={"message": "该内容已被发布者删除"}), source="wechat-feed").document_id
-
-
-def build_with_kinds(path: Path) -> SampleArchive:
-    """The sample archive (its notice gives a revised alert) plus a deleted WeChat article (a status alert)."""
-    sample = build(path)
-    with Archive(sample.path) as archive:
-        deleted_article(archive)
-    return sample
-
-
-def only_alert(sample: SampleArchive, kind: str) -> dict:
-    """The one alert of ``kind`` in the sample."""
-    with Archive(sample.path) as archive:
-        (found,) = archive.alerts(kind=kind)
-    return found
 
 
 @pytest.fixture(scope="module")

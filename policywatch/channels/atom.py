@@ -19,6 +19,7 @@ from policywatch.channels.base import Channel, DeliveryError, register
 from policywatch.clock import DEFAULT_ZONE, local_iso, moment
 from policywatch.messages import RELATION_LABELS, AlertView, headline, render_html, render_text, web_url
 from policywatch.textsafe import clean_text
+from store import clock
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 _A = "{" + ATOM_NS + "}"
@@ -87,7 +88,7 @@ def _serialise(feed: ET.Element) -> str:
 
 def _rfc3339(value: str | None, timezone: str) -> str:
     """A stored time (or now) as RFC 3339 in the display zone, its offset labelling it."""
-    return local_iso(value, timezone) or local_iso(datetime.now(UTC), timezone) or ""
+    return local_iso(value, timezone) or local_iso(clock.now(), timezone) or ""
 
 
 @register

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from policywatch.cli.common import CliError, config_path
+from policywatch.cli.common import CliError, read_config
 from policywatch.cli.opening import reading
 from policywatch.clock import shown
 from store.kinds import ALERT_KINDS
@@ -18,7 +18,10 @@ from store.model import PRIORITIES
 
 
 class PartialFailure(click.ClickException):
-    """The command ran but something it tried failed (exit status 1, unlike bad input's 2)."""
+    """The command ran but something it tried failed (exit status 1, unlike bad input's 2).
+
+    Not an error to trace: what failed was already reported line by line, also under ``--debug``.
+    """
 
     exit_code = 1
 
@@ -179,15 +182,11 @@ def channels_command(ctx: click.Context, kinds: bool) -> None:
 
 
 def load_settings(ctx: click.Context, *, only: str | None = None, build: bool = True) -> tuple[Any, list[Any]]:
-    """The validated config and its channel objects; config errors become one-line CLI errors."""
+    """The validated config and its channel objects (a bad one is a ConfigError: one line, exit 2)."""
     from policywatch.channels import build_channels
-    from policywatch.config import ConfigError, load_config
 
-    try:
-        config = load_config(config_path(ctx))
-        return config, (build_channels(config, only=only) if build else [])
-    except ConfigError as exc:
-        raise CliError(f"config: {exc}") from None
+    loaded = read_config(ctx)
+    return loaded, (build_channels(loaded, only=only) if build else [])
 
 
 def open_archive(ctx: click.Context) -> Any:

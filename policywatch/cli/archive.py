@@ -97,12 +97,9 @@ def track(ctx: click.Context, path: str | None, name: str | None, home: str | No
 
 def _load_plan_file(path: str) -> Any:
     """The Document of a plan file or URL, or a one-line error."""
-    from crawler.normalise import NormaliseError, load
+    from crawler.normalise import load
 
-    try:
-        return load(path)
-    except NormaliseError as exc:
-        raise CliError(str(exc)) from exc
+    return load(path)
 
 
 def _set_home(archive: Archive, name: str, home: str) -> Any:

@@ -1,11 +1,22 @@
-"""Helpers shared by the CLI modules: the error type and opening the archive."""
+"""Helpers shared by the CLI modules: the error type, the archive path and the config."""
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import click
 
+if TYPE_CHECKING:
+    from policywatch.config import Config
+
 
 class CliError(click.ClickException):
-    """A user-facing one-line error; exit status 2 (bad input), like click's usage errors."""
+    """Bad command-line input (a missing option, a bad combination); exit status 2, like click's usage errors.
+
+    Click prints it as one line, also under ``--debug`` (it is the user's input, not a
+    fault to trace). Errors of the engines (a bad config, an unusable archive, an
+    unreadable page) are not wrapped in it: they belong to policywatch.errors' tree and
+    reach the one translation in ``policywatch/cli/__init__.py`` as they are.
+    """
 
     exit_code = 2
 
@@ -20,14 +31,16 @@ def config_path(ctx: click.Context) -> str | None:
     return ctx.find_root().obj["config"]
 
 
-def display_timezone(ctx: click.Context) -> str:
-    """``[display] timezone`` of the config (--config or ./policywatch.toml), default Asia/Shanghai."""
-    from policywatch.config import ConfigError, load_config
+def read_config(ctx: click.Context) -> Config:
+    """The validated policywatch.toml (--config or ./policywatch.toml; defaults without one), read once per command."""
+    from policywatch.config import load_config
 
     root = ctx.find_root().obj
-    if "timezone" not in root:
-        try:
-            root["timezone"] = load_config(config_path(ctx)).display_timezone
-        except ConfigError as exc:
-            raise CliError(f"config: {exc}") from None
-    return root["timezone"]
+    if "loaded_config" not in root:
+        root["loaded_config"] = load_config(config_path(ctx))
+    return root["loaded_config"]
+
+
+def display_timezone(ctx: click.Context) -> str:
+    """``[display] timezone`` of the config, default Asia/Shanghai."""
+    return read_config(ctx).display_timezone

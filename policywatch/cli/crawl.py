@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from policywatch.cli.common import CliError, config_path, db_path
+from policywatch.cli.common import CliError, db_path, read_config
 from policywatch.cli.opening import prepare_archive, require_archive, writing
 
 SETTING_HELP = "Override a Scrapy/crawler setting, e.g. -s DOWNLOAD_DELAY=5 (repeatable)."
@@ -42,12 +42,9 @@ def crawl_command(ctx: click.Context, sources_file: str | None, names: tuple[str
     """
     from crawler.report import summary_lines
     from crawler.runner import FAST_SETTINGS, crawl_blocking
-    from crawler.sources import SourcesError, load_sources
+    from crawler.sources import load_sources
 
-    try:
-        sources = load_sources(sources_file, names=list(names))
-    except SourcesError as exc:
-        raise CliError(str(exc)) from exc
+    sources = load_sources(sources_file, names=list(names))
     if not sources:
         raise CliError("no enabled sources to crawl")
     if list_only:
@@ -95,12 +92,7 @@ def _list_sources(sources: list[Any], path: str, fmt: str) -> None:
 
 def watch_settings(ctx: click.Context) -> dict[str, Any]:
     """The ``[watch]`` settings of policywatch.toml for the crawler (none when there is no config)."""
-    from policywatch.config import ConfigError, load_config
-
-    try:
-        return load_config(config_path(ctx)).watch.crawl_settings()
-    except ConfigError as exc:
-        raise CliError(f"config: {exc}") from None
+    return read_config(ctx).watch.crawl_settings()
 
 
 def _configure_logging(verbose: bool) -> None:
@@ -136,12 +128,7 @@ class _Progress:
 
 def plan_rules(ctx: click.Context) -> Any:
     """The ``[plans]`` rules of policywatch.toml (diffing.lifecycle.PlanRules; defaults without a file)."""
-    from policywatch.config import ConfigError, load_config
-
-    try:
-        return load_config(config_path(ctx)).plans
-    except ConfigError as exc:
-        raise CliError(str(exc)) from None
+    return read_config(ctx).plans
 
 
 def plan_rules_settings(ctx: click.Context) -> dict[str, Any]:

@@ -61,31 +61,28 @@ def _from_page(target: str) -> Side:
 
 def _from_archive(kind: str, ref: str, ctx: click.Context) -> Side:
     """Look a document id or a tracked plan's name up in the archive (never creating one)."""
-    from store.archive import Archive, ArchiveError
+    from store.archive import Archive
 
     path = db_path(ctx)
     if not Path(path).is_file():
         raise CliError(f"{ref}: no such file or URL, and no archive at {path} to look it up in — {CREATES}")
     require_archive(path)
-    try:
-        with Archive(path) as archive:
-            if kind == "doc":
-                if not ref.isdigit():
-                    raise CliError(f"doc:{ref}: a document reference is a number, e.g. doc:12")
-                found = archive.get(int(ref))
-                version = (found or {}).get("version")
-                if not version:
-                    raise CliError(f"doc:{ref}: no such document in {path}")
-                return Side(version.get("title") or f"document {ref}",
-                            "\n\n".join(p for p in (version.get("lead"), version.get("body")) if p),
-                            issuer=version.get("account"), date=(version.get("published_at") or "")[:10] or None)
-            plan = archive.plan(ref)
-            if not plan or plan.get("body") is None:
-                raise CliError(f"{ref}: not a file, a URL or a tracked plan in {path}")
-            return Side(plan.get("title") or plan.get("name") or ref, plan["body"], issuer=plan.get("account"),
-                        date=(plan.get("published_at") or "")[:10] or None)
-    except ArchiveError as exc:
-        raise CliError(str(exc)) from None
+    with Archive(path) as archive:
+        if kind == "doc":
+            if not ref.isdigit():
+                raise CliError(f"doc:{ref}: a document reference is a number, e.g. doc:12")
+            found = archive.get(int(ref))
+            version = (found or {}).get("version")
+            if not version:
+                raise CliError(f"doc:{ref}: no such document in {path}")
+            return Side(version.get("title") or f"document {ref}",
+                        "\n\n".join(p for p in (version.get("lead"), version.get("body")) if p),
+                        issuer=version.get("account"), date=(version.get("published_at") or "")[:10] or None)
+        plan = archive.plan(ref)
+        if not plan or plan.get("body") is None:
+            raise CliError(f"{ref}: not a file, a URL or a tracked plan in {path}")
+        return Side(plan.get("title") or plan.get("name") or ref, plan["body"], issuer=plan.get("account"),
+                    date=(plan.get("published_at") or "")[:10] or None)
 
 
 def _use_color(choice: bool | None) -> bool:

@@ -20,17 +20,14 @@ def implementations_command(ctx: click.Context, name: str, fmt: str) -> None:
     each target paired with the national one (企业数 不少于50000家 → 5000家, ratio 0.1),
     and the plan's tasks it adopted, omitted or added.
     """
-    from policywatch.implementations import UnknownPlan, implementations
-    from store.archive import Archive, ArchiveError
+    from policywatch.implementations import implementations
+    from store.archive import Archive
 
     path = db_path(ctx)
     if not Path(path).is_file():
         raise CliError(f"no archive at {path}")
-    try:
-        with Archive(path) as archive:
-            rows = implementations(archive, name)
-    except (UnknownPlan, ArchiveError) as exc:
-        raise CliError(str(exc)) from None
+    with Archive(path) as archive:
+        rows = implementations(archive, name)
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return

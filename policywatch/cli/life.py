@@ -99,13 +99,8 @@ def consultations(ctx: click.Context, open_only: bool, fmt: str) -> None:
 @click.pass_context
 def untrack(ctx: click.Context, name: str) -> None:
     """Stop tracking plan NAME: no more comparisons or alerts; its history stays in the archive."""
-    from store.errors import ArchiveError
-
     with reading(ctx) as archive:  # an existing archive: untracking never creates one
-        try:
-            plan = archive.untrack(name)
-        except ArchiveError as exc:
-            raise CliError(str(exc)) from exc
+        plan = archive.untrack(name)
     click.echo(f"plan {plan['name']!r} (id {plan['id']}) is no longer tracked")
 
 

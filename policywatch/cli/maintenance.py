@@ -12,7 +12,6 @@ import click
 
 from policywatch.cli.common import CliError, db_path
 from policywatch.cli.opening import reading
-from store.errors import ArchiveError
 from store.maintenance import backup
 
 
@@ -30,10 +29,7 @@ def backup_command(ctx: click.Context, dest: Path, compact: bool) -> None:
     policywatch backup /srv/backups/                 # -> /srv/backups/policywatch-20260601T030000Z.db
     policywatch backup /srv/backups/monday.db --compact
     """
-    try:
-        written = backup(db_path(ctx), dest, compact=compact)
-    except ArchiveError as exc:
-        raise CliError(str(exc)) from exc
+    written = backup(db_path(ctx), dest, compact=compact)
     click.echo(f"backed up to {written} ({written.stat().st_size / 1e6:.1f} MB)")
 
 

@@ -57,28 +57,20 @@ def prepare_archive(path: str) -> None:
 
 
 def _open(path: str, *, create: bool) -> Archive:
-    """The Archive at ``path``; ArchiveError becomes a one-line CliError."""
+    """The Archive at ``path`` (an unusable file is an ArchiveError: one line, exit 2)."""
     from store.archive import Archive
-    from store.errors import ArchiveError
 
     if not create:
         require_archive(path)
-    try:
-        return Archive(path)
-    except ArchiveError as exc:
-        raise CliError(str(exc)) from None
+    return Archive(path)
 
 
 @contextmanager
 def _opened(path: str) -> Iterator[Archive]:
-    """The existing archive at ``path``, closed afterwards; its errors become one-line CliErrors."""
-    from store.errors import ArchiveError
-
+    """The existing archive at ``path``, closed afterwards."""
     archive = _open(path, create=False)
     try:
         yield archive
-    except ArchiveError as exc:
-        raise CliError(str(exc)) from None
     finally:
         archive.close()
 

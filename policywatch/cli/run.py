@@ -38,15 +38,12 @@ def run_command(ctx: click.Context, once: bool, sources_file: str | None, names:
     install_asyncio_reactor()  # before Scrapy (crawler.runner) is imported
     from crawler.lifecycle import PLAN_RULES_SETTING, rules_setting
     from crawler.runner import FAST_SETTINGS
-    from crawler.sources import SourcesError, load_sources
+    from crawler.sources import load_sources
     from policywatch.redact import log_to_stderr
-    from policywatch.schedule import RunLockError, Service, default_crawl, run_lock, serve
+    from policywatch.schedule import Service, default_crawl, run_lock, serve
 
     config, channels = load_settings(ctx)
-    try:
-        sources = load_sources(sources_file or config.schedule.sources, names=list(names))
-    except SourcesError as exc:
-        raise CliError(str(exc)) from None
+    sources = load_sources(sources_file or config.schedule.sources, names=list(names))
     if not sources:
         raise CliError("no enabled sources to run")
     settings = {**config.watch.crawl_settings(), **(FAST_SETTINGS if fast else {}),
@@ -60,8 +57,6 @@ def run_command(ctx: click.Context, once: bool, sources_file: str | None, names:
             service = Service(db_path=db_path(ctx), config=config, sources=sources, channels=channels,
                               crawl=crawl, crawl_settings=settings or None)
             status = serve(service, once=once)
-    except RunLockError as exc:
-        raise CliError(str(exc)) from None
     finally:
         for channel in channels:
             channel.close()
@@ -74,13 +69,9 @@ def run_command(ctx: click.Context, once: bool, sources_file: str | None, names:
 def _cluster_crawl(nodes: str):
     """The crawl function for cluster mode: spiders run on scrapyd nodes, we ingest."""
     from policywatch.cluster.coordinator import cluster_crawl
-    from policywatch.cluster.errors import ClusterError
     from policywatch.cluster.nodes import parse_node_urls
 
-    try:
-        return cluster_crawl(parse_node_urls([nodes]))
-    except ClusterError as exc:
-        raise CliError(str(exc)) from None
+    return cluster_crawl(parse_node_urls([nodes]))
 
 
 COMMANDS = [run_command]

@@ -33,14 +33,10 @@ def is_loopback(host: str) -> bool:
 def check_archive(path: str) -> None:
     """Refuse to serve a missing or unusable archive (serving never creates or changes one)."""
     from store.archive import Archive
-    from store.errors import ArchiveError
 
     if not Path(path).is_file():
         raise CliError(f"no archive at {path}: crawl first (policywatch crawl) or pass --db PATH")
-    try:
-        Archive(path, read_only=True).close()
-    except ArchiveError as exc:
-        raise CliError(str(exc)) from exc
+    Archive(path, read_only=True).close()
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -70,15 +66,12 @@ def bound_address(sock: socket.socket) -> tuple[str, int]:
 
 def configured_base_url(ctx: click.Context) -> str | None:
     """``[web] base_url`` of the config file given with ``--config``, if any."""
-    from policywatch.config import ConfigError, load_config
+    from policywatch.config import load_config
 
     path = config_path(ctx)
     if not path:
         return None
-    try:
-        return load_config(path).base_url
-    except ConfigError as exc:
-        raise CliError(str(exc)) from exc
+    return load_config(path).base_url
 
 
 def exit_cleanly_on_sigterm() -> None:

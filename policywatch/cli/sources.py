@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from policywatch.cli.common import CliError, display_timezone
+from policywatch.cli.common import display_timezone
 from policywatch.cli.opening import reading
 from policywatch.clock import shown
 
@@ -78,12 +78,9 @@ def print_health(rows: list[dict[str, Any]], zone: str) -> None:
 def _check(ctx: click.Context, sources_file: str | None, names: tuple[str, ...], timeout: float, fmt: str) -> None:
     """Fetch each source's first page and print the family it shows; exit 1 if any is not ok."""
     from crawler.check import check_sources
-    from crawler.sources import SourcesError, load_sources
+    from crawler.sources import load_sources
 
-    try:
-        sources = load_sources(sources_file, names=list(names))
-    except SourcesError as exc:
-        raise CliError(str(exc)) from exc
+    sources = load_sources(sources_file, names=list(names))
     results = [r.to_dict() for r in check_sources(sources, timeout=timeout)]
     _show(results, fmt, _check_line)
     if any(r["state"] != "ok" for r in results):

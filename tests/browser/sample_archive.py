@@ -132,3 +132,28 @@ def _notice(archive: Archive, ingest: Ingestor) -> tuple[int, list[int]]:
     second = ingest.ingest_document(_doc(url, "关于推进算力基础设施建设的通知",
                                          text.replace("不少于20个", "不少于30个"), **fields), source="miit")
     return first.document_id, [first.version_id, second.version_id]
+
+
+def deleted_article(archive: Archive) -> int:
+    """A WeChat article ingested, then its page turned into the deleted template."""
+    ingest = Ingestor(archive)
+    url = "https://mp.weixin.qq.com/s/gone"
+    ingest.ingest_document(Document(kind="wechat", url=url, title="算力解读<b>", account="某公众号",
+                                    body="到2026年底，新建智算中心不少于20个。"), source="wechat-feed")
+    return ingest.ingest_document(Document(kind="wechat", url=url, status="deleted",
+                                           meta={"message": "该内容已被发布者删除"}), source="wechat-feed").document_id
+
+
+def build_with_kinds(path: Path) -> SampleArchive:
+    """The sample archive (its notice gives a revised alert) plus a deleted WeChat article (a status alert)."""
+    sample = build(path)
+    with Archive(sample.path) as archive:
+        deleted_article(archive)
+    return sample
+
+
+def only_alert(sample: SampleArchive, kind: str) -> dict:
+    """The one alert of ``kind`` in the sample."""
+    with Archive(sample.path) as archive:
+        (found,) = archive.alerts(kind=kind)
+    return found

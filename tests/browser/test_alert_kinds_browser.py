@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.sample_archive import build_with_kinds, only_alert
 from tests.browser.server import running_server
 from tests.browser.test_review_browser import browser, page  # noqa: F401 - the Chromium fixtures
-from tests.test_web_kinds import build_with_kinds, only_alert
 
 pytestmark = pytest.mark.browser
 

@@ -102,3 +102,12 @@ class GovcnLibrary:
             vo = {"listVO": chunk, "totalCount": len(self.docs), "totalpage": -(-len(self.docs) // n)}
         return Response(200, json.dumps({"code": 200, "msg": "操作成功", "searchVO": vo}, ensure_ascii=False),
                         content_type="application/json;charset=UTF-8")
+
+
+def docs(count: int, *, start: int = 1) -> list[GovcnDoc]:
+    """``count`` 国务院办公厅 documents numbered from ``start``; every fourth has no 文件信息 table."""
+    return [GovcnDoc(n, f"国务院办公厅关于推进工业互联网第{n}项工作的意见", f"国办发〔2026〕{n}号", "国务院办公厅",
+                     f"2026-02-{n:02d}", f"2026-03-{n:02d}",
+                     ["各省、自治区、直辖市人民政府，国务院各部委、各直属机构：", f"一、总体要求。第{n}项工作加快推进。"],
+                     table=n % 4 != 0)
+            for n in range(start, start + count)]

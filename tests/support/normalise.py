@@ -8,10 +8,10 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 REAL = FIXTURES / "real"
 MIIT = FIXTURES / "miit"
-SEED = Path(__file__).parent.parent / "seeds" / "000_9b394f8deb7d7ec6.txt"
+SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_9b394f8deb7d7ec6.txt"
 
 #: Strings of WeChat page chrome that must never reach a body.
 WECHAT_CHROME = ("微信扫一扫", "预览时标签不可点", "继续滑动看下一个", "轻触阅读原文", "关注该公众号",

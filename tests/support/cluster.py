@@ -1,5 +1,5 @@
 """Shared by the cluster tests: a loopback site of RSS feeds and articles, deployed scrapyd
-nodes, and ways to look into the archive and the nodes. (Its own tests check the site helpers.)"""
+nodes, and ways to look into the archive and the nodes. (test_cluster_crawl.py checks the site helpers.)"""
 from __future__ import annotations
 
 import asyncio
@@ -18,10 +18,10 @@ from policywatch.cluster.coordinator import ClusterOptions
 from policywatch.cluster.deploy import upload
 from policywatch.cluster.localnode import LocalNode
 from store.archive import Archive
-from tests.support import Response, Site, serve_site
+from tests.support import Response, Site
 
 ARTICLES_PER_FEED = 6
-SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_9b394f8deb7d7ec6.txt"
+SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_9b394f8deb7d7ec6.txt"
 PARAGRAPH = "工业和信息化部印发通知，推进人工智能与工业互联网融合赋能，提升制造业数字化水平。"
 
 
@@ -156,21 +156,3 @@ def held_until(gate: threading.Event, body: str):
         gate.wait(timeout=120)
         return body
     return answer
-
-
-def wait_for(condition, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
-
-
-def test_feeds_answer_304_to_their_etag() -> None:
-    with serve_site() as site:
-        build_site(site, feeds=1)
-        first = httpx.get(site.url("/feed0.xml"))
-        again = httpx.get(site.url("/feed0.xml"), headers={"If-None-Match": first.headers["ETag"]})
-    assert first.status_code == 200 and "/a/0/plan.html" in first.text
-    assert again.status_code == 304

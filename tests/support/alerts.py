@@ -18,7 +18,7 @@ from store.archive import Archive
 from store.model import Document
 from tests.support.site import Request, Response, Site, serve_site
 
-SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_9b394f8deb7d7ec6.txt"
+SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_9b394f8deb7d7ec6.txt"
 PLAN_TITLE = "工业互联网和人工智能融合赋能行动方案"
 
 FIGURES = [{"context": "培育工业互联网平台", "plan": "50000", "doc": "60000"},
