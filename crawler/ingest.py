@@ -70,8 +70,8 @@ class IngestResult:
 class Ingestor:
     """Runs pages and documents through the archive and the tracked plans.
 
-    The tracked plans are read once per Ingestor (one crawl); call :meth:`refresh_plans`
-    when a long-lived ingestor must see a plan tracked meanwhile.
+    The tracked plans are read once per Ingestor (one crawl) and re-read after anything
+    that changes them (a new plan found, a plan's new version, a rolled-back transaction).
     """
 
     def __init__(self, archive: Archive, *, unreachable_after: int = UNREACHABLE_AFTER,
@@ -84,7 +84,7 @@ class Ingestor:
         self._prepared: dict[int, Any] = {}
         self._keys: dict[str, str] = {}
 
-    def refresh_plans(self) -> None:
+    def _forget_plans(self) -> None:
         """Forget the cached plan list (re-read on the next comparison)."""
         self._plans = None
 
@@ -157,7 +157,7 @@ class Ingestor:
                     self._compare_with_plans(doc, saved.document_id, saved.version_id, source, result)
                     self._lifecycle(doc, saved, source, result)
         except BaseException:
-            self.refresh_plans()  # a plan version made in the rolled-back transaction is gone
+            self._forget_plans()  # a plan version made in the rolled-back transaction is gone
             raise
         return result
 
@@ -167,7 +167,7 @@ class Ingestor:
         raised = self.lifecycle.apply(doc, Saved(saved.document_id, saved.version_id, source), result.relations)
         result.alerts += sum(count for _, count in raised)
         if any(kind == "new_plan" and count for kind, count in raised):
-            self.refresh_plans()
+            self._forget_plans()
 
     def _compare_with_plans(self, doc: Document, document_id: int, version_id: int, source: str | None,
                             result: IngestResult) -> None:
@@ -243,7 +243,7 @@ class Ingestor:
         tracked = self.archive.track_plan(plan["name"], doc, source_version_id=saved.version_id)
         if not tracked.created_version:
             return 0
-        self.refresh_plans()
+        self._forget_plans()
         diff = version_diff(plan.get("title") or "", plan.get("body") or "", doc.title, plan_text(doc))
         summary = change_summary(AlertKind.PLAN_CHANGED, diff, "high", document_facts(doc, source),
                                  plan=plan["name"], from_plan_version=plan["version_count"],
@@ -303,7 +303,7 @@ class Ingestor:
         if comparison.relation in FAITHFUL_RELATIONS and not plan.get("home_document_id") and official(
                 doc.kind, doc.url):
             self.archive.set_plan_home(plan["id"], document_id)
-            self.refresh_plans()
+            self._forget_plans()
         if data["relation"] == "unrelated" or plan.get("home_document_id") == document_id:
             return data["relation"], 0
         if older is not None:

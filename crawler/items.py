@@ -15,8 +15,10 @@ from typing import Any
 class Page:
     """One fetched page.
 
-    ``kind_hint`` names the normaliser the spider expects (``wechat``, ``miit``,
-    ``generic``); the registry still checks the content. ``meta`` carries what the
+    ``kind_hint`` says what the spider took the page for (``wechat``, ``miit``, ``feed``,
+    ``gov``): the normaliser still picks its reader by content, except for ``gov`` — a page
+    of a government column, read by the gov reader (the 信息公开 table) whatever it looks
+    like (:func:`crawler.pagedoc.document_from_page`). ``meta`` carries what the
     list page or feed said about the item (title, date, summary, feed content for a
     provisional document when the article itself cannot be fetched).
     """

@@ -14,15 +14,14 @@ break an output:
   and our progress line's ``\\r ESC[K``, so page text cannot set the window title, move the
   cursor, ring the bell, hide text (conceal, 256 colours) or rewrite what is on screen.
 
-Imports nothing else of ours.
+Imports nothing else of ours at import time (:func:`clean_text` takes the one declaration of
+illegal characters from :mod:`store.textchars` when it runs).
 """
 from __future__ import annotations
 
 import re
 from typing import Any
 
-#: Characters XML 1.0 cannot carry (or that only ever mean garbage in page text).
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 #: Escape sequences and control characters, longest forms first: OSC/DCS/SOS/PM/APC strings
 #: (up to BEL or ST), CSI sequences, two-character escapes, then any single control.
 _TERMINAL_CONTROL = re.compile(
@@ -38,8 +37,15 @@ _OURS = re.compile("\x1b\\[([0-9;]*)m|\r\x1b\\[K")
 
 
 def clean_text(text: str) -> str:
-    """``text`` without the characters XML 1.0 forbids (newline and tab stay)."""
-    return _XML_ILLEGAL.sub("", text)
+    """``text`` without the characters XML 1.0 forbids (newline and tab stay).
+
+    The set is :data:`store.textchars.ILLEGAL`, the normaliser's own; it is imported here,
+    at use, so that the CLI (which imports this module for :func:`terminal_safe`) starts
+    without loading an engine.
+    """
+    from store.textchars import ILLEGAL
+
+    return ILLEGAL.sub("", text)
 
 
 def clean_data(value: Any) -> Any:

@@ -8,15 +8,13 @@ second line; this is the first.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import fields
 from typing import Any
 
 from store.model import Document
+from store.textchars import ILLEGAL
 
-#: Characters no Document text may hold (XML 1.0 forbids all but the C1 range, which
-#: terminals obey as controls).
-ILLEGAL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+__all__ = ["ILLEGAL", "clean", "sanitise"]
 
 
 def clean(text: str) -> str:
