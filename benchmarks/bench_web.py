@@ -20,6 +20,7 @@ from pathlib import Path
 
 import httpx
 
+from crawler.normalise import finish
 from store.archive import Archive
 from store.model import Document
 
@@ -63,16 +64,16 @@ def _alerts(archive: Archive, plan: str, rng: random.Random) -> None:
     """Track the plan and ingest altered reposts through the real path; the newest alert is one."""
     from crawler.ingest import Ingestor
 
-    archive.track_plan("ai-industrial-internet", Document(kind="export", title="行动方案", body=plan,
-                                                          url="https://bench.example/plan"))
+    archive.track_plan("ai-industrial-internet", finish(Document(kind="export", title="行动方案", body=plan,
+                                                                 url="https://bench.example/plan")))
     ingest = Ingestor(archive)
     for i in range(ALERTS):
         number = 50000 + rng.randint(1, 40) * 1000
         body = plan.replace("不少于50000家", f"不少于{number}家") if i % 4 == 0 else plan
-        ingest.ingest_document(Document(
+        ingest.ingest_document(finish(Document(
             kind="wechat", url=f"https://bench.example/repost/{i}", title=f"转发：行动方案全文（{i}）",
             account=ACCOUNTS[i % len(ACCOUNTS)], lead=f"编者按（{i}）。", body=body,
-            published_at="2026-01-09"), source="wechat-feed")
+            published_at="2026-01-09")), source="wechat-feed")
 
 
 def ensure_archive() -> Path:

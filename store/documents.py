@@ -8,7 +8,6 @@ the same transaction, so no crash can leave one without the other.
 """
 from __future__ import annotations
 
-import hashlib
 import re
 import sqlite3
 from dataclasses import dataclass, replace
@@ -50,10 +49,16 @@ class SaveResult:
 
 
 def content_hash(doc: Document) -> str:
-    """The document's own hash, or (if the normaliser left it empty) one of its raw text."""
-    if doc.content_hash:
-        return doc.content_hash
-    return hashlib.sha256("\n\n".join((doc.title, doc.lead, doc.body)).encode()).hexdigest()
+    """The hash ``doc`` carries; the archive never computes one.
+
+    It is defined once, by the normaliser (``crawler.normalise.finish``: the sha256 of the
+    comparison key, so a formatting-only change is no new version); the store imports
+    nothing of ours, so it receives the hash and refuses a text that comes without one.
+    """
+    if not doc.content_hash:
+        raise ArchiveError(f"{doc.canonical_url or doc.url or doc.title!r}: a document's text must come with its"
+                           " content hash (crawler.normalise.finish computes it)")
+    return doc.content_hash
 
 
 def version_text(version: dict[str, Any]) -> str:

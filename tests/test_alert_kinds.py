@@ -8,6 +8,7 @@ import pytest
 import sqlite_utils
 from click.testing import CliRunner
 
+from crawler.normalise import finish
 from policywatch.cli import group
 from policywatch.config import ConfigError, parse_config
 from store import schema
@@ -17,7 +18,7 @@ from store.model import Document
 
 
 def _doc(archive: Archive, url: str, body: str) -> tuple[int, int]:
-    saved = archive.save(Document(kind="miit", url=url, title="通知", body=body, source="miit"))
+    saved = archive.save(finish(Document(kind="miit", url=url, title="通知", body=body, source="miit")))
     return saved.document_id, saved.version_id
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from crawler.normalise import finish
 from policywatch.cli import group
 from store.archive import Archive
 from store.model import Document
@@ -31,7 +32,7 @@ def db(tmp_path) -> Path:
     """An archive with three documents, one with two versions, one compared with a plan."""
     path = tmp_path / "archive.db"
     with Archive(path) as archive:
-        plan = archive.track_plan("融合赋能", Document(kind="export", url="file:plan", title="方案", body="算力。"))
+        plan = archive.track_plan("融合赋能", finish(Document(kind="export", url="file:plan", title="方案", body="算力。")))
         archive.save(Document(kind="miit", url="https://www.miit.gov.cn/a", title="关于算力的通知", account="工信部",
                               published_at="2026-03-02", source="miit", body="加快构建全国一体化算力网络。",
                               content_hash="a1"))

@@ -7,6 +7,7 @@ import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
+from crawler.normalise import finish
 from policywatch.cli import group
 from policywatch.web import create_app
 from store.archive import Archive
@@ -31,7 +32,7 @@ def archive_path(tmp_path: Path) -> Path:
     """A small archive: a tracked plan and one document compared with it."""
     path = tmp_path / "archive.db"
     with Archive(path) as archive:
-        plan = archive.track_plan("融合赋能", Document(kind="export", url="file:plan", title="方案", body="算力。"))
+        plan = archive.track_plan("融合赋能", finish(Document(kind="export", url="file:plan", title="方案", body="算力。")))
         saved = archive.save(Document(kind="miit", url="https://www.miit.gov.cn/a", title="关于算力的通知",
                                       published_at="2026-03-02", source="miit", body="算力网络。", content_hash="a"))
         archive.save_comparison(saved.version_id, plan.plan_version_id, {"relation": "altered_repost"})

@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
+from crawler.normalise import finish
 from policywatch.cli import group
 from policywatch.clock import shown
 from policywatch.config import ConfigError, parse_config
@@ -41,7 +42,7 @@ def archive_path(tmp_path: Path) -> Path:
     """An archive with one document whose times are set to STORED, and one alert."""
     path = tmp_path / "a.db"
     with Archive(path) as archive:
-        plan = archive.track_plan("方案", Document(kind="export", url="file:plan", title="方案", body="算力。"))
+        plan = archive.track_plan("方案", finish(Document(kind="export", url="file:plan", title="方案", body="算力。")))
         saved = archive.save(Document(kind="miit", url="https://www.miit.gov.cn/a", title="关于算力的通知",
                                       published_at=STORED, source="miit", body="算力。", content_hash="a"))
         comparison = archive.save_comparison(saved.version_id, plan.plan_version_id, {"relation": "revision"})

@@ -13,6 +13,7 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
+from crawler.normalise import finish
 from policywatch.cli import group
 from store.archive import Archive
 from store.model import Document
@@ -33,8 +34,8 @@ def archive_path(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("datasette") / "policywatch.db"
     with Archive(path) as archive:
         archive.save_many(TRAPS + EXTRA[:60])
-        plan = archive.track_plan("融合赋能", Document(kind="export", url="file:plan", title="方案",
-                                                       body="推动不少于50000家企业。"))
+        plan = archive.track_plan("融合赋能", finish(Document(kind="export", url="file:plan", title="方案",
+                                                       body="推动不少于50000家企业。")))
         repost = archive.save(Document(kind="wechat", url="https://mp.weixin.qq.com/s/r", title="转载方案",
                                        account="赛博研究院", body="推动不少于60000家企业。", content_hash="r"))
         archive.save_comparison(repost.version_id, plan.plan_version_id, {

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from crawler.normalise import finish
 from store.archive import Archive
 from store.model import Document
 from tests.fixtures.diff.corpus import PLAN, PLAN_TITLE, SEED, replace_once
@@ -74,8 +75,8 @@ def test_markdown_report(files: dict[str, Path]) -> None:
 def test_archive_references(tmp_path: Path) -> None:
     db = tmp_path / "pw.db"
     with Archive(db) as archive:
-        archive.track_plan("ai-plan", Document(kind="generic", title=PLAN_TITLE, body=PLAN))
-        saved = archive.save(Document(kind="wechat", url="https://mp.weixin.qq.com/s/x", title="转载", body=ALTERED))
+        archive.track_plan("ai-plan", finish(Document(kind="generic", title=PLAN_TITLE, body=PLAN)))
+        saved = archive.save(finish(Document(kind="wechat", url="https://mp.weixin.qq.com/s/x", title="转载", body=ALTERED)))
     for old, new in (("plan:ai-plan", f"doc:{saved.document_id}"), ("ai-plan", str(saved.document_id))):
         result = run(old, new, "--format", "json", db=db)
         assert result.returncode == 0, result.stderr
@@ -92,7 +93,7 @@ def test_archive_references(tmp_path: Path) -> None:
 def test_unknown_archive_references_fail_cleanly(tmp_path: Path, args: list[str], message: str) -> None:
     db = tmp_path / "pw.db"
     with Archive(db) as archive:
-        archive.track_plan("ai-plan", Document(kind="generic", title=PLAN_TITLE, body=PLAN))
+        archive.track_plan("ai-plan", finish(Document(kind="generic", title=PLAN_TITLE, body=PLAN)))
     result = run(*args, db=db)
     assert result.returncode == 2 and message in result.stderr
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1

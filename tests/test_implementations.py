@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from crawler.normalise import finish
 from diffing import compare
 from diffing.targets import compare_targets, implements, match_tasks
 from store.archive import Archive
@@ -107,7 +108,7 @@ def article(n: int, title: str, text: str, issuer: str, date: str) -> GovArticle
 def test_crawled_provincial_plans_are_listed_per_plan_with_targets(tmp_path):
     db = tmp_path / "a.db"
     with Archive(db) as archive:
-        archive.track_plan("ai-plan", Document(kind="generic", title=PLAN_TITLE, body=PLAN))
+        archive.track_plan("ai-plan", finish(Document(kind="generic", title=PLAN_TITLE, body=PLAN)))
     with serve_site() as site:
         column = JcmsColumn(site, [
             article(1, JIANGSU_TITLE, JIANGSU, "江苏省工业和信息化厅", "2026-03-20"),

@@ -15,11 +15,11 @@ BODY = "一、到2028年，推动不少于50000家企业实施改造。\n\n二�
 
 
 def _doc(body: str = BODY, *, title: str = "算力解读", **fields: object) -> Document:
-    return Document(kind="wechat", url=URL, title=title, account="公众号", body=body, **fields)
+    return finish(Document(kind="wechat", url=URL, title=title, account="公众号", body=body, **fields))
 
 
 def _gone(status: str, message: str = "") -> Document:
-    return Document(kind="wechat", url=URL, status=status, meta={"message": message} if message else {})
+    return finish(Document(kind="wechat", url=URL, status=status, meta={"message": message} if message else {}))
 
 
 @pytest.fixture
@@ -72,7 +72,7 @@ def test_deleted_then_restored_alerts_twice_and_official_pages_are_high(archive)
     events = [(a["summary"]["status_from"], a["summary"]["status_to"]) for a in reversed(archive.alerts())]
     assert events == [("ok", "deleted"), ("deleted", "ok")]
     official = "https://www.miit.gov.cn/zwgk/a.html"
-    ingest.ingest_document(Document(kind="miit", url=official, title="通知", body=BODY))
+    ingest.ingest_document(finish(Document(kind="miit", url=official, title="通知", body=BODY)))
     ingest.ingest_document(Document(kind="miit", url=official, status="unavailable"))
     assert archive.alerts(limit=1)[0]["priority"] == "high"
 

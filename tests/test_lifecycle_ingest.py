@@ -7,6 +7,7 @@ import pytest
 
 from crawler.ingest import Ingestor
 from crawler.lifecycle import enqueue_due_deadlines, rules_from_setting, rules_setting
+from crawler.normalise import finish
 from diffing.lifecycle import PlanRules
 from policywatch.config import ConfigError, parse_config
 from store.archive import Archive
@@ -22,8 +23,8 @@ BODY = "\n\n".join([
 
 
 def miit(slug: str, title: str, body: str, published: str = "2026-11-20", **meta) -> Document:
-    return Document(kind="miit", url=f"https://www.miit.gov.cn/zwgk/art/{slug}.html", title=title, body=body,
-                    published_at=published, meta=meta)
+    return finish(Document(kind="miit", url=f"https://www.miit.gov.cn/zwgk/art/{slug}.html", title=title, body=body,
+                    published_at=published, meta=meta))
 
 
 @pytest.fixture
@@ -46,8 +47,8 @@ def test_rules_can_turn_auto_plans_off_or_exclude_titles(archive):
 
 
 def test_a_wechat_copy_never_becomes_a_plan_and_rules_survive_the_settings_round_trip(archive):
-    Ingestor(archive).ingest_document(Document(kind="wechat", url="https://mp.weixin.qq.com/s/x", account="号",
-                                               title=f"关于印发《{NAME}》的通知", body=BODY))
+    Ingestor(archive).ingest_document(finish(Document(kind="wechat", url="https://mp.weixin.qq.com/s/x", account="号",
+                                               title=f"关于印发《{NAME}》的通知", body=BODY)))
     assert archive.plans() == []
     rules = PlanRules(sources=("gd",), title_patterns=("行动",), deadline_days=(3,))
     assert rules_from_setting(rules_setting(rules)) == rules
@@ -88,8 +89,8 @@ def test_a_commentary_naming_the_plan_with_a_small_quote_is_its_interpretation(a
     commentary = ("近日，工业和信息化部印发《新型工业网络建设实施方案（试行）》。专家认为，这是推动制造业数字化转型的"
                   "重要举措，将带动工业软件、网络设备和安全服务等多个产业链环节的发展。" * 6
                   + "方案提出推广工业光网、5G工厂等新型网络。")
-    result = ingest.ingest_document(Document(kind="wechat", url="https://mp.weixin.qq.com/s/c", account="评论号",
-                                             title="解读：新型工业网络的机遇", body=commentary))
+    result = ingest.ingest_document(finish(Document(kind="wechat", url="https://mp.weixin.qq.com/s/c", account="评论号",
+                                             title="解读：新型工业网络的机遇", body=commentary)))
     assert result.relations == {NAME: "interpretation"}
     [link] = archive.links(result.document_id)
     assert (link["kind"], link["plan"]) == ("interprets", NAME)

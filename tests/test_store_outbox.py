@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from crawler.normalise import finish
 from store.archive import Archive, ArchiveError, SearchError
 from store.model import Document
 
@@ -28,7 +29,7 @@ def enqueue(archive: Archive, ids: tuple[int, int, int], group_key: str = "plan1
 @pytest.fixture
 def archive(archive):
     """The shared empty archive, tracking one small plan."""
-    archive.track_plan("融合赋能", Document(kind="export", url="file:plan", title="方案", body="推动不少于50000家企业。"))
+    archive.track_plan("融合赋能", finish(Document(kind="export", url="file:plan", title="方案", body="推动不少于50000家企业。")))
     return archive
 
 

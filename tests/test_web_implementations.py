@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from crawler.ingest import Ingestor
+from crawler.normalise import finish
 from policywatch.web import create_app
 from store.archive import Archive
 from store.model import Document
@@ -22,15 +23,15 @@ XSS = "<script>alert(1)</script>"
 
 def build(path: Path) -> int:
     with Archive(path) as archive:
-        plan_id = archive.track_plan("ai-plan", Document(kind="generic", title=PLAN_TITLE, body=PLAN)).plan_id
+        plan_id = archive.track_plan("ai-plan", finish(Document(kind="generic", title=PLAN_TITLE, body=PLAN))).plan_id
         ingest = Ingestor(archive)
         for url, title, body, issuer, day in (
                 ("https://gxt.jiangsu.gov.cn/art/2026/3/20/art_89736_1.html", JIANGSU_TITLE, JIANGSU,
                  "江苏省工业和信息化厅", "2026-03-20"),
                 ("https://jxt.zj.gov.cn/col/col1229123402/art/2026/art_2.html", ZHEJIANG_TITLE, ZHEJIANG,
                  f"浙江省经济和信息化厅{XSS}", "2026-04-02")):
-            result = ingest.ingest_document(Document(kind="gov", url=url, canonical_url=url, title=title, body=body,
-                                                     account=issuer, published_at=day), source="t")
+            result = ingest.ingest_document(finish(Document(kind="gov", url=url, canonical_url=url, title=title, body=body,
+                                                     account=issuer, published_at=day)), source="t")
             assert result.relations == {"ai-plan": "implementation"}, result
     return plan_id
 

@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from crawler.ingest import Ingestor
+from crawler.normalise import finish
 from policywatch.web import create_app
 from policywatch.web.templating import relation_label
 from store.archive import Archive
@@ -231,7 +232,7 @@ def test_pages_carry_no_inline_script(client, sample):
 def test_deleted_document_keeps_its_last_text_and_says_so(tmp_path):
     url = "https://mp.weixin.qq.com/s/gone"
     with Archive(tmp_path / "a.db") as archive:
-        saved = archive.save(Document(kind="wechat", url=url, title="将被删除的文章", body="原文：算力网络。"))
+        saved = archive.save(finish(Document(kind="wechat", url=url, title="将被删除的文章", body="原文：算力网络。")))
         archive.save(Document(kind="wechat", url=url, status="deleted"))
     with TestClient(create_app(tmp_path / "a.db")) as client:
         page = client.get(f"/documents/{saved.document_id}")
@@ -247,9 +248,9 @@ def test_moved_clauses_are_marked_moved_not_deleted_and_added(tmp_path):
     moved = paragraphs.pop(next(i for i, p in enumerate(paragraphs) if p.startswith("（三）")))
     paragraphs.insert(next(i for i, p in enumerate(paragraphs) if p.startswith("（六）")) + 1, moved)
     with Archive(tmp_path / "a.db") as archive:
-        archive.track_plan(PLAN_NAME, Document(kind="export", title="plan", body=plan, url="https://x/plan"))
-        Ingestor(archive).ingest_document(Document(kind="wechat", url="https://x/swapped", title="swapped",
-                                                   body="\n\n".join(paragraphs)))
+        archive.track_plan(PLAN_NAME, finish(Document(kind="export", title="plan", body=plan, url="https://x/plan")))
+        Ingestor(archive).ingest_document(finish(Document(kind="wechat", url="https://x/swapped", title="swapped",
+                                                   body="\n\n".join(paragraphs))))
         comparison_id = archive.comparisons()[0]["id"]
     with TestClient(create_app(tmp_path / "a.db")) as client:
         html = client.get(f"/diff/{comparison_id}").text
@@ -268,10 +269,10 @@ def test_atom_feed_links_use_the_configured_base_url(sample):
 
 def test_diff_against_a_plan_never_compared_is_computed_on_the_fly(tmp_path):
     with Archive(tmp_path / "a.db") as archive:
-        saved = archive.save(Document(kind="wechat", url="https://x/doc", title="doc",
-                                      body=altered_body(plan_body())))
-        plan = archive.track_plan("later", Document(kind="export", title="plan", body=plan_body(),
-                                                    url="https://x/plan"))
+        saved = archive.save(finish(Document(kind="wechat", url="https://x/doc", title="doc",
+                                      body=altered_body(plan_body()))))
+        plan = archive.track_plan("later", finish(Document(kind="export", title="plan", body=plan_body(),
+                                                    url="https://x/plan")))
         assert archive.comparisons(document_id=saved.document_id) == []
     with TestClient(create_app(tmp_path / "a.db")) as client:
         page = client.get(f"/documents/{saved.document_id}/diff/{plan.plan_id}")

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from crawler.ingest import Ingestor
+from crawler.normalise import finish
 from store.archive import Archive
 from store.model import Document
 
@@ -58,7 +59,7 @@ def _doc(url: str, title: str, body: str, **fields: object) -> Document:
     values: dict[str, object] = {"kind": "wechat", "url": url, "canonical_url": url, "title": title,
                                  "body": body, "fetched_at": "2026-01-08T03:30:43+00:00"}
     values.update(fields)
-    return Document(**values)
+    return finish(Document(**values))
 
 
 def build(path: Path, *, extra: int = 0) -> SampleArchive:
@@ -66,8 +67,8 @@ def build(path: Path, *, extra: int = 0) -> SampleArchive:
     sample = SampleArchive(path=path)
     plan = plan_body()
     with Archive(path) as archive:
-        tracked = archive.track_plan(PLAN_NAME, Document(kind="export", title=PLAN_TITLE, body=plan,
-                                                         url="https://www.miit.gov.cn/plan"))
+        tracked = archive.track_plan(PLAN_NAME, finish(Document(kind="export", title=PLAN_TITLE, body=plan,
+                                                         url="https://www.miit.gov.cn/plan")))
         sample.plan_id = tracked.plan_id
         ingest = Ingestor(archive)
         sample.xss_id = ingest.ingest_document(_doc(
@@ -138,8 +139,8 @@ def deleted_article(archive: Archive) -> int:
     """A WeChat article ingested, then its page turned into the deleted template."""
     ingest = Ingestor(archive)
     url = "https://mp.weixin.qq.com/s/gone"
-    ingest.ingest_document(Document(kind="wechat", url=url, title="算力解读<b>", account="某公众号",
-                                    body="到2026年底，新建智算中心不少于20个。"), source="wechat-feed")
+    ingest.ingest_document(finish(Document(kind="wechat", url=url, title="算力解读<b>", account="某公众号",
+                                    body="到2026年底，新建智算中心不少于20个。")), source="wechat-feed")
     return ingest.ingest_document(Document(kind="wechat", url=url, status="deleted",
                                            meta={"message": "该内容已被发布者删除"}), source="wechat-feed").document_id
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from crawler.normalise import finish
 from store.archive import Archive
 from store.model import Document
 from tests.support.site import Request, Response, Site, serve_site
@@ -53,10 +54,10 @@ def make_alert(archive: Archive, *, n: int = 1, priority: str = "high", relation
                plan: str = "ai-industrial-internet", group_key: str | None = None,
                **summary_overrides: Any) -> int:
     """Record one alert (document n) in ``archive`` and return its id."""
-    plan_result = archive.track_plan(plan, Document(kind="export", title=PLAN_TITLE,
-                                                    body=SEED.read_text(encoding="utf-8")[:4000]))
-    doc = Document(kind="wechat", url=f"https://mp.weixin.qq.com/s/doc{n}", title=f"转发 {n}：{PLAN_TITLE}",
-                   account=f"公众号{n}", body=f"正文 {n}：到2028年，推动不少于60000家企业。", source="wechat-test")
+    plan_result = archive.track_plan(plan, finish(Document(kind="export", title=PLAN_TITLE,
+                                                    body=SEED.read_text(encoding="utf-8")[:4000])))
+    doc = finish(Document(kind="wechat", url=f"https://mp.weixin.qq.com/s/doc{n}", title=f"转发 {n}：{PLAN_TITLE}",
+                   account=f"公众号{n}", body=f"正文 {n}：到2028年，推动不少于60000家企业。", source="wechat-test"))
     saved = archive.save(doc, source="wechat-test")
     comparison = {"relation": relation, "similarity": 0.9, "coverage": 0.8, "changes": CHANGES, "figures": FIGURES}
     comparison_id = archive.save_comparison(saved.version_id, plan_result.plan_version_id, comparison)
