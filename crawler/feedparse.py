@@ -68,7 +68,8 @@ def parse_feed(data: bytes | str, *, base_url: str) -> tuple[str, list[FeedItem]
 
 def _item(entry: Any, feed_title: str, base_url: str) -> FeedItem | None:
     link = entry.get("link") or entry.get("id") or ""
-    if not link.strip() or not re.match(r"^(https?:)?//|^/", link.strip()):
+    url = canonical_url(link, base_url) if re.match(r"^(https?:)?//|^/", link.strip()) else None
+    if url is None:
         return None
     title = unescape_text(entry.get("title", ""))
     summary = html_to_text(unescape_text(entry.get("summary", "")))
@@ -78,7 +79,7 @@ def _item(entry: Any, feed_title: str, base_url: str) -> FeedItem | None:
     if summary == title:
         summary = ""
     account = unescape_text(entry.get("author", "")) or feed_title
-    return FeedItem(canonical_url(link, base_url), title, summary, content, account,
+    return FeedItem(url, title, summary, content, account,
                     feed_time(entry.get("published") or entry.get("updated")))
 
 

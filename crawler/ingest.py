@@ -103,7 +103,6 @@ class Ingestor:
         if doc is None:
             assert known is not None, "only a stored document is kept in place of a feed copy"
             return IngestResult("unchanged", known["id"], known.get("latest_version_id"))
-        self._keep_identity(doc, known)
         return self.ingest_document(doc, source=page.source)
 
     def _document(self, page: Page, known: dict[str, Any] | None) -> Document | None:
@@ -125,19 +124,6 @@ class Ingestor:
         if known is None:
             return True
         return is_provisional((self.archive.get(known["id"]) or {}).get("version"))
-
-    @staticmethod
-    def _keep_identity(doc: Document, known: dict[str, Any] | None) -> None:
-        """A document keeps the key it was first stored under.
-
-        A deleted WeChat page has no canonical link of its own, and a provisional feed
-        copy is keyed by the feed's link while the real page names a longer canonical
-        URL: both must land on the document already known for the URL that was fetched.
-        """
-        if known and known.get("key") and doc.canonical_url != known["key"]:
-            if doc.canonical_url:
-                doc.meta.setdefault("page_canonical_url", doc.canonical_url)
-            doc.canonical_url = known["key"]
 
     def ingest_document(self, doc: Document, *, source: str | None = None) -> IngestResult:
         """Save ``doc``; alert on its own change; compare a new document or version with every plan.

@@ -89,6 +89,24 @@ def _key(doc: Document) -> str:
     return key
 
 
+_STORED = ("SELECT d.id, d.status, d.latest_version_id, d.version_count, v.content_hash, d.unreachable_checks"
+           " FROM documents d LEFT JOIN versions v ON v.id = d.latest_version_id WHERE ")
+
+
+def _stored(conn: sqlite3.Connection, key: str, url: str | None) -> tuple | None:
+    """The stored document a save belongs to: the one under ``key``, else the one last fetched from ``url``.
+
+    A document keeps the key it was first stored under: a deleted WeChat page names no
+    canonical link of its own (its key is the short link it was fetched from), and the
+    real article behind a provisional feed copy names a longer canonical link than the
+    feed's; both land on the document already known for the URL that was fetched.
+    """
+    found = conn.execute(_STORED + "d.key = ?", (key,)).fetchone()
+    if found is None and url and url != key:
+        found = conn.execute(_STORED + "d.url = ? ORDER BY d.id LIMIT 1", (url,)).fetchone()
+    return found
+
+
 class DocumentsMixin(ArchiveBase):
     """save / get / history and the crawler's incremental look-ups."""
 
@@ -107,10 +125,7 @@ class DocumentsMixin(ArchiveBase):
     def _save(self, conn: sqlite3.Connection, key: str, doc: Document, source: str | None) -> SaveResult:
         """The body of save, inside the caller's transaction."""
         seen = doc.fetched_at or now()
-        found = conn.execute(
-            "SELECT d.id, d.status, d.latest_version_id, d.version_count, v.content_hash, d.unreachable_checks"
-            " FROM documents d "
-            "LEFT JOIN versions v ON v.id = d.latest_version_id WHERE d.key = ?", (key,)).fetchone()
+        found = _stored(conn, key, doc.url)
         if found is None:
             document_id = inserted_id(conn.execute(
                 "INSERT INTO documents (key, url, canonical_url, source, kind, status, first_seen, last_seen,"

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from crawler.normalise import NormaliseError, normalise
 from crawler.normalise.quality import body_f1
 from crawler.normalise.times import from_text
-from crawler.normalise.urls import canonical_url
+from crawler.urls import canonical_url
 from diffing.textnorm import fold
 from tests.support.normalise import MIIT, REAL, fixture_bytes, wechat_page
 

@@ -7,7 +7,7 @@ from crawler.normalise import NormaliseError
 from crawler.normalise.decode import decode
 from crawler.normalise.jsvars import js_unescape
 from crawler.normalise.times import from_epoch, from_text
-from crawler.normalise.urls import canonical_url
+from crawler.urls import canonical_url
 
 
 @pytest.mark.parametrize(("url", "expected"), [

@@ -14,7 +14,8 @@ from crawler.normalise.pdf import is_pdf, pdf_document
 from crawler.normalise.registry import KINDS, candidates, get, help_texts, load_all
 from crawler.normalise.sanitise import sanitise
 from crawler.normalise.slim import slim_wechat
-from crawler.normalise.urls import canonical_url, same_site, web_url
+from crawler.normalise.urls import same_site, web_url
+from crawler.urls import canonical_url
 from store.model import Document
 
 __all__ = ["KINDS", "Document", "NormaliseError", "help_texts", "load", "normalise"]

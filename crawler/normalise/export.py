@@ -7,7 +7,7 @@ from crawler.normalise import repost, rules
 from crawler.normalise.markdown import Block, blocks
 from crawler.normalise.registry import Normaliser, register
 from crawler.normalise.times import from_text
-from crawler.normalise.urls import canonical_url
+from crawler.urls import canonical_url
 from store.model import Document
 
 _FRONT = re.compile(r"\A\ufeff?---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.S)

@@ -9,7 +9,7 @@ from crawler.normalise import pagemeta, rules
 from crawler.normalise.htmltext import drop, element_text, plain_paragraphs
 from crawler.normalise.markdown import blocks
 from crawler.normalise.registry import Normaliser, register
-from crawler.normalise.urls import canonical_url
+from crawler.urls import canonical_url
 from store.model import Document
 
 _BODY_DROP = ("script", "style", "iframe", "form", "nav", "button", "select", "noscript")

@@ -7,7 +7,7 @@ from crawler.normalise import pagemeta
 from crawler.normalise.htmltext import drop, element_text
 from crawler.normalise.registry import Normaliser, register
 from crawler.normalise.times import from_text
-from crawler.normalise.urls import canonical_url
+from crawler.urls import canonical_url
 from store.model import Document
 
 _BODY_ID = "con_con"

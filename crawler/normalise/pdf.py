@@ -14,8 +14,8 @@ import unicodedata
 
 from crawler.normalise import rules
 from crawler.normalise.errors import NormaliseError
-from crawler.normalise.urls import canonical_url
 from crawler.pdftext import REFERENCE_TAIL, PdfError, PdfText, read_pdf
+from crawler.urls import canonical_url
 from store.model import Document
 
 _RADICALS = {

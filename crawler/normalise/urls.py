@@ -1,56 +1,12 @@
-"""Canonical URLs: one spelling per WeChat article, whatever link the feed gave."""
+"""What a page's links are worth: absolute web URLs, same site, WeChat.
+
+A URL's identity (``canonical_url``) is defined once, in :mod:`crawler.urls`.
+"""
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
-WECHAT_HOST = "mp.weixin.qq.com"
-_KEEP = ("__biz", "mid", "idx", "sn")
-_ALIASES = {"appmsgid": "mid", "itemidx": "idx", "sign": "sn"}
-_TEMPORARY = ("src", "timestamp", "ver", "signature")
-
-
-def canonical_url(url: str | None) -> str | None:
-    """Normalise a URL: WeChat links per RSSHub's rules, others without the fragment.
-
-    Only http(s) URLs with a host are URLs here: ``javascript:``, ``data:`` and
-    relative paths give None.
-
-    ``/s/<id>`` short links stay bare; long ``/s?…`` links keep only __biz, mid,
-    idx and sn (aliases appmsgid/itemidx/sign); temporary links keep src,
-    timestamp, ver, signature. ``&amp;`` is unescaped and http becomes https.
-    """
-    if not url:
-        return None
-    url = _unescape_amp(url.strip())
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    if parts.hostname != WECHAT_HOST:
-        return urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, "")) or None
-    return _wechat(parts.path, parts.query)
-
-
-def _wechat(path: str, query: str) -> str:
-    base = f"https://{WECHAT_HOST}"
-    if path.startswith("/s/") and len(path) > 3:
-        return f"{base}/s/{path[3:].split('/')[0]}"
-    params = {_ALIASES.get(k, k): v[0] for k, v in parse_qs(query).items() if v}
-    if all(params.get(k) for k in _KEEP):
-        return f"{base}{path}?" + urlencode({k: params[k] for k in _KEEP}, safe="=")
-    if all(params.get(k) for k in _TEMPORARY):
-        return f"{base}{path}?" + urlencode({k: params[k] for k in _TEMPORARY}, safe="=")
-    return f"{base}{path}" + (f"?{query}" if query else "")
-
-
-def _unescape_amp(url: str) -> str:
-    """``&amp;`` (once or twice escaped) back to ``&`` — never a full HTML unescape, which
-    would read ``&timestamp=`` as ``×tamp=``."""
-    while "&amp;" in url or "&#38;" in url:
-        url = url.replace("&amp;", "&").replace("&#38;", "&")
-    return url
+from crawler.urls import WECHAT_HOST
 
 
 def web_url(url: str | None) -> str | None:

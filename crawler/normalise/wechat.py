@@ -10,8 +10,9 @@ from crawler.normalise.htmltext import drop, element_text, parse_fragment, plain
 from crawler.normalise.jsvars import cgi_data_block, list_values, object_fields, script_vars
 from crawler.normalise.registry import Normaliser, register
 from crawler.normalise.times import from_epoch, from_text
-from crawler.normalise.urls import canonical_url, is_wechat
+from crawler.normalise.urls import is_wechat
 from crawler.normalise.wechat_status import page_status, status_document
+from crawler.urls import canonical_url
 from store.model import Document
 
 _VARS = ("msg_title", "nickname", "ct", "create_time", "publish_time", "author", "msg_link",

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from crawler.normalise import rules
-from crawler.normalise.urls import canonical_url
+from crawler.urls import canonical_url
 from store.model import Document
 
 _TAGS = re.compile(r"<[^>]+>")
