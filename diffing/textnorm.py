@@ -5,6 +5,12 @@ full-width digits or Latin (２０２８/2028), spaces between Chinese and digit
 ("5G 可编程" / "5G可编程"), Markdown bold marks (``**``/``__``), line wrapping,
 NBSP, full-width spaces or zero-width characters get the same key. Display text is
 never replaced by its key: callers keep the original characters and compare keys.
+
+``fold`` here is the comparison key (the normaliser's content hash is taken of it). The
+archive's search folds with its own, faster and differently shaped function
+(:mod:`store.textindex`: lower case, spaces between ASCII words kept, bold marks kept);
+the two agree on width, invisible characters and spaces next to Chinese
+(``tests/test_fold_agreement.py``).
 """
 from __future__ import annotations
 

@@ -22,6 +22,13 @@ punctuation become half-width, so （一） equals (一)), lower case, zero-widt
 characters dropped, and whitespace next to a non-ASCII character dropped (stray
 spaces between Chinese and digits, line breaks inside Chinese text); other
 whitespace collapses to one space.
+
+This is not :func:`diffing.textnorm.fold` (the comparison key), and cannot be: the store
+imports nothing of ours, and search needs a different form — lower case (``5g`` finds
+``5G``), spaces kept between ASCII words and numbers (``PLC 100`` is two runs), ``**`` and
+quote/dash variants kept as typed. On width, invisible characters and whitespace next to
+Chinese the two agree (``tests/test_fold_agreement.py``), so text the diff calls unchanged
+is found alike in both versions.
 """
 from __future__ import annotations
 
