@@ -28,7 +28,7 @@ from crawler.items import Page
 from crawler.lifecycle import LifecycleStep, Saved, interprets
 from crawler.normalise import NormaliseError
 from crawler.pagedoc import document_from_page, from_feed, is_provisional, provisional_document
-from crawler.urls import redact
+from crawler.urls import hide_credentials
 from diffing.lifecycle import PlanRules, cited_names, title_key
 from store.archive import Archive, SaveResult
 from store.documents import version_text
@@ -99,7 +99,7 @@ class Ingestor:
         try:
             doc = self._document(page, known)
         except NormaliseError as exc:
-            return IngestResult("error", error=f"{exc}: {redact(page.url)}")
+            return IngestResult("error", error=f"{exc}: {hide_credentials(page.url)}")
         if doc is None:
             assert known is not None, "only a stored document is kept in place of a feed copy"
             return IngestResult("unchanged", known["id"], known.get("latest_version_id"))

@@ -12,7 +12,7 @@ from crawler.ingest import UNREACHABLE_AFTER, Ingestor, IngestResult
 from crawler.items import Page
 from crawler.lifecycle import PLAN_RULES_SETTING, rules_from_setting
 from crawler.spiders.base import SourceSpider
-from crawler.urls import redact
+from crawler.urls import hide_credentials
 
 logger = logging.getLogger(__name__)
 
@@ -70,8 +70,8 @@ class IngestPipeline:
         try:
             result = self.bound().ingest_page(page)
         except Exception as exc:  # noqa: BLE001 - one bad page must not stop the crawl
-            logger.exception("ingest failed for %s", redact(page.url))
-            result = IngestResult("error", error=f"ingest failed: {type(exc).__name__}: {exc}: {redact(page.url)}")
+            logger.exception("ingest failed for %s", hide_credentials(page.url))
+            result = IngestResult("error", error=f"ingest failed: {type(exc).__name__}: {exc}: {hide_credentials(page.url)}")
         self._count(page, result)
         if result.provisional and page.meta.get("feed_url"):
             self.spider.records.forget(page.source, page.meta["feed_url"])

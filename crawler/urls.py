@@ -11,6 +11,7 @@ finds a document by it (see docs/design.md, "One identity").
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 from functools import lru_cache
 from urllib.parse import SplitResult, parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
@@ -135,16 +136,30 @@ def _resolve(host: str) -> tuple[str, ...]:
     return tuple({str(info[4][0]).split("%")[0] for info in infos})
 
 
-#: Query parameters that carry credentials in feed URLs (self-hosted RSS bridges, API keys).
+#: Query parameters whose values are credentials (feed keys of self-hosted RSS bridges, WeCom
+#: ``key``, DingTalk ``access_token``/``sign``, API keys): the one list for logs and messages.
 SECRET_PARAMS = frozenset({"key", "token", "access_token", "secret", "password", "pass", "auth", "apikey",
                            "api_key", "sign", "signature", "k"})
+MASK = "***"
+#: URL credentials wherever a URL appears in a text: credential-like query values, the
+#: ``user:password@`` (or bare token) before a host, and a webhook's ``/hook/<token>``.
+_CREDENTIALS = (
+    (re.compile(r"([?&](?:" + "|".join(sorted(SECRET_PARAMS)) + r")=)[^&#\s'\"<>]+", re.I), r"\1" + MASK),
+    (re.compile(r"(://)[^/?#\s@'\"<>]+@"), r"\1" + MASK + "@"),
+    (re.compile(r"(/hook/)[A-Za-z0-9_-]+"), r"\1" + MASK),
+)
 
 
-def redact(url: str) -> str:
-    """``url`` with credential-like query values and user:password replaced by ``***`` (for logs)."""
-    parts = urlsplit(url)
-    netloc = parts.netloc
-    if "@" in netloc:
-        netloc = "***@" + netloc.rsplit("@", 1)[1]
-    query = [(k, "***" if k.lower() in SECRET_PARAMS else v) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
-    return urlunsplit((parts.scheme, netloc, parts.path, urlencode(query, safe="=,[]{}\":*"), parts.fragment))
+def hide_credentials(text: object) -> str:
+    """``text`` (a URL, or a message quoting URLs) with every URL credential replaced by ``***``.
+
+    The one rule for URLs in logs, errors and output; :class:`policywatch.redact.Redactor`
+    adds the secrets a config names on top of it.
+
+    >>> hide_credentials("GET https://u:pw@rss.example/f.xml?key=abc&limit=20 failed")
+    'GET https://***@rss.example/f.xml?key=***&limit=20 failed'
+    """
+    result = str(text)
+    for pattern, replacement in _CREDENTIALS:
+        result = pattern.sub(replacement, result)
+    return result

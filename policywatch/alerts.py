@@ -34,7 +34,6 @@ from crawler.lifecycle import TIMEZONE, enqueue_due_deadlines
 from policywatch.channels import Channel, DeliveryError
 from policywatch.config import Config, Rules
 from policywatch.messages import AlertView
-from policywatch.redact import redact
 from store import clock
 
 log = logging.getLogger("policywatch.alerts")
@@ -123,7 +122,7 @@ def deliver(archive: Any, config: Config, channels: Sequence[Channel], *, now: d
             else:
                 run.each()
         except Exception as exc:  # noqa: BLE001 - one broken channel must not stop the rest
-            result.errors.append(redact(f"{type(exc).__name__}: {exc}"))
+            result.errors.append(config.redactor(f"{type(exc).__name__}: {exc}"))
             log.error("%s: delivery pass failed: %s", channel.name, result.errors[-1])
         if result.sent or result.failed:
             log.debug("pass: %s", result.line())
@@ -214,7 +213,7 @@ class _ChannelPass:
 
     def failed(self, alerts: list[AlertView], records: list[dict[str, Any]], exc: Exception) -> None:
         """Record a failed attempt on every alert of the message, with the next retry time."""
-        error = str(exc) if isinstance(exc, DeliveryError) else redact(f"{type(exc).__name__}: {exc}")
+        error = self.config.redactor(exc if isinstance(exc, DeliveryError) else f"{type(exc).__name__}: {exc}")
         retry_after = exc.retry_after if isinstance(exc, DeliveryError) else None
         attempts = max(int(r.get("attempts") or 0) for r in records) + 1
         when = next_attempt(attempts, self.config, now=self.clock(), retry_after=retry_after)

@@ -9,7 +9,8 @@ by the channel classes themselves (:func:`policywatch.channels.build_channels`).
 Every secret the file names (passwords, signing secrets, tokens inside webhook URLs,
 header values and each word after a header's scheme, so the bare token of
 ``Bearer ${TOKEN}`` too) — and every value substituted from ``${…}``, whatever key holds
-it — is registered with :mod:`policywatch.redact`, which scrubs log lines, error messages,
+it — is added to the config's own :class:`policywatch.redact.Redactor` (``Config.redactor``),
+which the delivery engine, the service and the CLI use to scrub log lines, error messages,
 stored delivery errors and what ``alerts channels`` prints.
 """
 from __future__ import annotations
@@ -28,7 +29,7 @@ from crawler.durations import duration_seconds
 from diffing.lifecycle import PlanRules
 from policywatch.clock import DEFAULT_ZONE, UnknownZone, zone
 from policywatch.errors import PolicywatchError
-from policywatch.redact import register_secret, secrets_in_url
+from policywatch.redact import Redactor
 from store.kinds import ALERT_KINDS
 
 #: Priorities from least to most urgent; ``min_priority`` picks a threshold in this order.
@@ -178,6 +179,8 @@ class Config:
     display_timezone: str = DEFAULT_ZONE
     watch: WatchConfig = WatchConfig()
     plans: PlanRules = PlanRules()
+    #: The secrets this file names, and the masking of them (pass it to whatever writes text out).
+    redactor: Redactor = field(default_factory=Redactor, compare=False, repr=False)
 
     def channel(self, name: str) -> ChannelConfig:
         """The channel called ``name``; ConfigError naming the known ones otherwise."""
@@ -203,12 +206,18 @@ def load_config(path: str | Path | None, *, environ: dict[str, str] | None = Non
         raise ConfigError(f"cannot read config {source}: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{source}: invalid TOML: {exc}") from None
-    data = substitute_env(raw, os.environ if environ is None else environ, where="")
-    return parse_config(data, path=str(source))
+    redactor = Redactor()
+    data = substitute_env(raw, os.environ if environ is None else environ, where="", redactor=redactor)
+    return parse_config(data, path=str(source), redactor=redactor)
 
 
-def parse_config(data: dict[str, Any], *, path: str | None = None) -> Config:
-    """Validate an already-substituted config mapping (what the TOML file holds)."""
+def parse_config(data: dict[str, Any], *, path: str | None = None, redactor: Redactor | None = None) -> Config:
+    """Validate an already-substituted config mapping (what the TOML file holds).
+
+    The secrets it names are added to ``redactor`` (the one :func:`substitute_env` filled,
+    or a new one), which the Config carries as ``redactor``.
+    """
+    redactor = Redactor() if redactor is None else redactor
     _check_keys(data, _TOP_KEYS, "top level")
     rules = parse_rules(_table(data, "alerts"), "[alerts]", Rules())
     web = _table(data, "web")
@@ -217,11 +226,11 @@ def parse_config(data: dict[str, Any], *, path: str | None = None) -> Config:
     channels = data.get("channel", [])
     if not isinstance(channels, list):
         raise ConfigError("channels are [[channel]] tables (an array of tables), not a single [channel]")
-    parsed = tuple(_parse_channel(entry, index, rules) for index, entry in enumerate(channels, 1))
+    parsed = tuple(_parse_channel(entry, index, rules, redactor) for index, entry in enumerate(channels, 1))
     _check_unique([c.name for c in parsed])
     return Config(parsed, rules, base_url, _parse_schedule(_table(data, "schedule")), path,
                   _parse_display(_table(data, "display")), _parse_watch(_table(data, "watch")),
-                  parse_plan_rules(_table(data, "plans")))
+                  parse_plan_rules(_table(data, "plans")), redactor)
 
 
 def _parse_display(table: dict[str, Any]) -> str:
@@ -312,12 +321,16 @@ def parse_duration(value: Any, where: str) -> float:
     return seconds
 
 
-def substitute_env(value: Any, environ: dict[str, str] | os._Environ, *, where: str) -> Any:
-    """Replace ``${NAME}`` in every string of ``value`` (recursively); unset names are errors."""
+def substitute_env(value: Any, environ: dict[str, str] | os._Environ, *, where: str, redactor: Redactor) -> Any:
+    """Replace ``${NAME}`` in every string of ``value`` (recursively); unset names are errors.
+
+    Every substituted value is a secret to ``redactor``, whatever key holds it.
+    """
     if isinstance(value, dict):
-        return {k: substitute_env(v, environ, where=f"{where}.{k}" if where else k) for k, v in value.items()}
+        return {k: substitute_env(v, environ, where=f"{where}.{k}" if where else k, redactor=redactor)
+                for k, v in value.items()}
     if isinstance(value, list):
-        return [substitute_env(v, environ, where=f"{where}[{i}]") for i, v in enumerate(value)]
+        return [substitute_env(v, environ, where=f"{where}[{i}]", redactor=redactor) for i, v in enumerate(value)]
     if not isinstance(value, str):
         return value
 
@@ -325,13 +338,13 @@ def substitute_env(value: Any, environ: dict[str, str] | os._Environ, *, where: 
         name = match.group(1)
         if name not in environ:
             raise ConfigError(f"environment variable {name} is not set (referenced by {where})")
-        register_secret(environ[name])
+        redactor.add(environ[name])
         return environ[name]
 
     return _ENV_REF.sub(replace, value)
 
 
-def _parse_channel(entry: Any, index: int, defaults: Rules) -> ChannelConfig:
+def _parse_channel(entry: Any, index: int, defaults: Rules, redactor: Redactor) -> ChannelConfig:
     if not isinstance(entry, dict):
         raise ConfigError(f"[[channel]] #{index} must be a table")
     name = entry.get("name", f"{entry.get('kind', 'channel')}-{index}")
@@ -345,12 +358,11 @@ def _parse_channel(entry: Any, index: int, defaults: Rules) -> ChannelConfig:
     url = entry.get("url")
     if url is not None:
         url = _url(url, f"{where} url", _schemes(kind))
-        for secret in secrets_in_url(url):
-            register_secret(secret)
+        redactor.add_url(url)
     elif kind not in ("atom",):
         raise ConfigError(f"{where}: url is required for a {kind} channel")
     options = {k: v for k, v in entry.items() if k not in _CHANNEL_KEYS}
-    _register_option_secrets(options)
+    _add_option_secrets(options, redactor)
     enabled = entry.get("enabled", True)
     if not isinstance(enabled, bool):
         raise ConfigError(f"{where}: enabled must be true or false")
@@ -395,17 +407,18 @@ def _parse_watch(table: dict[str, Any]) -> WatchConfig:
     return WatchConfig(counts["unreachable_after"], intervals, counts["recheck_per_run"])
 
 
-def _register_option_secrets(options: dict[str, Any]) -> None:
+def _add_option_secrets(options: dict[str, Any], redactor: Redactor) -> None:
+    """A channel's secret keys, header values and the words after a credential header's scheme."""
     for key, value in options.items():
         if key in SECRET_KEYS and isinstance(value, str):
-            register_secret(value)
+            redactor.add(value)
         elif key == "headers" and isinstance(value, dict):
             for header, header_value in value.items():
                 if isinstance(header_value, str):
-                    register_secret(header_value)
+                    redactor.add(header_value)
                     if any(part in str(header).lower() for part in _CREDENTIAL_HEADER_PARTS):
                         for word in header_value.split()[1:]:
-                            register_secret(word)
+                            redactor.add(word)
 
 
 def _schemes(kind: str) -> tuple[str, ...]:

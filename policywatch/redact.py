@@ -1,38 +1,25 @@
-"""Secrets out of every log line, error message and stored error.
+"""Secrets out of every log line, error message and stored error: the :class:`Redactor`.
 
 policywatch.toml names secrets (SMTP passwords, signing secrets, tokens inside webhook
-URLs); :mod:`policywatch.config` registers each one here as it loads the file.
-:func:`redact` masks the registered values and any URL credential pattern (``key=``,
-``access_token=``, ``/hook/<token>``, ``user:password@``); :class:`RedactingFilter`
-applies it to every record reaching the stderr handler that :func:`log_to_stderr`
-installs, so no library (httpx, apprise, smtplib, Scrapy) can print a token either.
-Imports nothing else of ours.
+URLs, values substituted from ``${ENV}``); :func:`policywatch.config.load_config` collects
+them into the :class:`Redactor` it returns as ``Config.redactor`` — one object per loaded
+config, passed to whatever writes text out (the delivery engine, the service's log lines,
+the CLI), never a process-wide set. A Redactor masks its secrets and every URL credential
+(:func:`crawler.urls.hide_credentials`: ``key=``, ``access_token=``, ``/hook/<token>``,
+``user:password@``); :class:`RedactingFilter` applies it to every record reaching the
+stderr handler that :func:`log_to_stderr` installs, so no library (httpx, apprise,
+smtplib, Scrapy) can print a token either.
 """
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable
 from urllib.parse import parse_qsl, quote, urlsplit
 
-#: Query parameters whose values are credentials in webhook URLs (WeCom key, DingTalk access_token …).
-SECRET_PARAMS = ("key", "access_token", "token", "sign", "secret", "password", "apikey", "api_key", "auth")
-MASK = "***"
+from crawler.urls import MASK, SECRET_PARAMS, hide_credentials
 
-_SECRETS: set[str] = set()
-_URL_PATTERNS = (
-    (re.compile(r"([?&](?:" + "|".join(SECRET_PARAMS) + r")=)[^&#\s'\"<>]+", re.I), r"\1" + MASK),
-    (re.compile(r"(://[^/\s:@'\"]*:)[^@\s/'\"]+@"), r"\1" + MASK + "@"),
-    (re.compile(r"(/hook/)[A-Za-z0-9_-]+"), r"\1" + MASK),
-)
 _TOKENISH = re.compile(r"^(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9_-]{16,}$")
-
-
-def register_secret(value: str) -> None:
-    """Remember ``value`` as a secret: :func:`redact` masks it wherever it appears, also
-    percent-encoded (as it shows in a URL an error message quotes)."""
-    if isinstance(value, str) and len(value.strip()) >= 4:
-        _SECRETS.add(value.strip())
-        _SECRETS.add(quote(value.strip(), safe=""))
 
 
 def secrets_in_url(url: str) -> list[str]:
@@ -48,28 +35,53 @@ def secrets_in_url(url: str) -> list[str]:
     return found
 
 
-def redact(text: object) -> str:
-    """``text`` as a string with every registered secret and URL credential replaced by ``***``."""
-    result = str(text)
-    for secret in sorted(_SECRETS, key=len, reverse=True):
-        result = result.replace(secret, MASK)
-    for pattern, replacement in _URL_PATTERNS:
-        result = pattern.sub(replacement, result)
-    return result
+class Redactor:
+    """The secrets one config names, and the one way text is cleaned of them before it is shown.
+
+    ``redactor(text)`` is ``text`` as a string with every secret (also percent-encoded, as
+    it shows in a URL an error message quotes) and every URL credential replaced by ``***``.
+    A Redactor without secrets still hides URL credentials.
+    """
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        self._secrets: set[str] = set()
+        for secret in secrets:
+            self.add(secret)
+
+    def add(self, value: str) -> None:
+        """Mask ``value`` from now on (values shorter than 4 characters are not secrets)."""
+        if isinstance(value, str) and len(value.strip()) >= 4:
+            self._secrets.add(value.strip())
+            self._secrets.add(quote(value.strip(), safe=""))
+
+    def add_url(self, url: str) -> None:
+        """Mask the credentials inside ``url`` (:func:`secrets_in_url`) wherever they appear."""
+        for secret in secrets_in_url(url):
+            self.add(secret)
+
+    def __call__(self, text: object) -> str:
+        result = str(text)
+        for secret in sorted(self._secrets, key=len, reverse=True):
+            result = result.replace(secret, MASK)
+        return hide_credentials(result)
 
 
 class RedactingFilter(logging.Filter):
-    """A logging filter that rewrites each record's message through :func:`redact`.
+    """A logging filter that rewrites each record's message through a :class:`Redactor`.
 
     Installed on the handlers of ``policywatch run`` and ``policywatch alerts`` so that
     no library (httpx, apprise, smtplib, Scrapy) can print a token into the logs.
     """
 
+    def __init__(self, redactor: Redactor) -> None:
+        super().__init__()
+        self.redactor = redactor
+
     def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = redact(record.getMessage())
+        record.msg = self.redactor(record.getMessage())
         record.args = ()
         if record.exc_info and record.exc_info[1] is not None:
-            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+            record.exc_text = self.redactor(logging.Formatter().formatException(record.exc_info))
             record.exc_info = None
         return True
 
@@ -82,11 +94,11 @@ CHATTY_LOGGERS = {"scrapy": logging.WARNING, "apscheduler": logging.ERROR, "http
                   "py.warnings": logging.WARNING}
 
 
-def log_to_stderr(verbose: bool = False) -> None:
-    """Timestamped log lines on stderr, each one passed through :class:`RedactingFilter`."""
+def log_to_stderr(redactor: Redactor, verbose: bool = False) -> None:
+    """Timestamped log lines on stderr, each one passed through ``redactor`` (:class:`RedactingFilter`)."""
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(RedactingFilter())
+    handler.addFilter(RedactingFilter(redactor))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.DEBUG if verbose else logging.INFO)

@@ -45,7 +45,7 @@ from policywatch.alerts import DeliveryReport, deliver
 from policywatch.channels import Channel
 from policywatch.config import Config
 from policywatch.errors import PolicywatchError
-from policywatch.redact import redact
+from policywatch.redact import Redactor
 from store import clock
 from store.archive import Archive
 
@@ -196,10 +196,10 @@ class Service:
                 raise
             except Exception as exc:  # noqa: BLE001 - one failing source must not stop the service
                 self.failures += 1
-                log.error("%s: crawl failed: %s", source.name, redact(f"{type(exc).__name__}: {exc}"))
+                log.error("%s: crawl failed: %s", source.name, self.config.redactor(f"{type(exc).__name__}: {exc}"))
                 return None
             log.info("%s: crawl finished in %.1fs: %s", source.name, time.monotonic() - started,
-                     describe(summary))
+                     describe(summary, self.config.redactor))
             if summary and summary.get("errors", 0) >= max(1, summary.get("pages", 0)):
                 self.failures += 1  # nothing but errors: the source is unreachable or broken
             return summary
@@ -215,7 +215,7 @@ class Service:
             try:
                 return await asyncio.to_thread(self._deliver_pass)
             except Exception as exc:  # noqa: BLE001 - the next pass retries
-                log.error("delivery pass failed: %s", redact(f"{type(exc).__name__}: {exc}"))
+                log.error("delivery pass failed: %s", self.config.redactor(f"{type(exc).__name__}: {exc}"))
                 return None
 
     def _deliver_pass(self) -> DeliveryReport:
@@ -251,13 +251,13 @@ def first_run(source: Source, last: dict[str, Any] | None, now: datetime, timezo
     return now if due is None or due <= now else due
 
 
-def describe(summary: dict[str, Any] | None) -> str:
-    """A crawl's counts as one log line (pages · new · changed · alerts · errors, first error)."""
+def describe(summary: dict[str, Any] | None, redactor: Redactor) -> str:
+    """A crawl's counts as one log line (pages · new · changed · alerts · errors, first error, redacted)."""
     if not summary:
         return "nothing to report"
     text = progress_line(summary)
     errors = summary.get("error_lines") or []
-    return text + (f"; first error: {redact(errors[0])}" if errors else "")
+    return text + (f"; first error: {redactor(errors[0])}" if errors else "")
 
 
 def _log_overlap(event: JobExecutionEvent) -> None:
@@ -301,7 +301,7 @@ def serve(service: Service, *, once: bool) -> int:
     def finished(result: Any) -> None:
         if not status:
             reason = result.getErrorMessage() if hasattr(result, "getErrorMessage") else result
-            log.error("policywatch run stopped unexpectedly: %s", redact(reason))
+            log.error("policywatch run stopped unexpectedly: %s", service.config.redactor(reason))
             status.append(2)
         reactor.callLater(0, reactor.stop)
 

@@ -17,7 +17,7 @@ from policywatch.cluster.deploy import build_egg, upload
 from policywatch.cluster.errors import NodeDown, NodeError
 from policywatch.cluster.localnode import LocalNode, free_port
 from policywatch.cluster.nodeconf import NodeConfig, write_config
-from policywatch.cluster.nodes import ScrapydNode, redact
+from policywatch.cluster.nodes import ScrapydNode, node_address
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -117,7 +117,7 @@ def test_node_urls_never_show_credentials() -> None:
     node = ScrapydNode("http://ops:s3cret@10.0.0.5:6800/")
     assert node.name == "http://10.0.0.5:6800"
     assert "s3cret" not in repr(node)
-    assert redact("https://u:p@h.example") == "https://h.example"
+    assert node_address("https://u:p@h.example") == "https://h.example"
 
 
 def test_basic_auth_nodes(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from policywatch.channels import build_channels
 from policywatch.config import ConfigError, Rules, load_config, parse_config, parse_duration, substitute_env
-from policywatch.redact import RedactingFilter, redact, register_secret
+from policywatch.redact import RedactingFilter, Redactor
 
 EXAMPLE = """
 [web]
@@ -160,10 +160,11 @@ def test_durations(value, seconds):
 
 def test_secrets_from_the_config_are_redacted_everywhere(tmp_path):
     env = {"SMTP_PASSWORD": "pa55-Word-redact-me", "WECOM_KEY": "wecom-key-redact-me"}
-    load_config(_write(tmp_path, EXAMPLE), environ=env)
+    config = load_config(_write(tmp_path, EXAMPLE), environ=env)
     text = ("login failed with pa55-Word-redact-me for "
             "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=wecom-key-redact-me")
-    cleaned = redact(text)
+    cleaned = config.redactor(text)
+    assert Redactor()(text).startswith("login failed with pa55-Word-redact-me")  # secrets are the config's own
     assert "pa55-Word-redact-me" not in cleaned and "wecom-key-redact-me" not in cleaned
     assert "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=***" in cleaned
 
@@ -174,13 +175,12 @@ def test_secrets_from_the_config_are_redacted_everywhere(tmp_path):
     ("smtp://user:hunter2pass@smtp.example.org:587", "hunter2pass"),
 ])
 def test_url_credentials_are_redacted_even_when_not_registered(url, leak):
-    assert leak not in redact(f"POST {url} failed")
+    assert leak not in Redactor()(f"POST {url} failed")
 
 
 def test_logging_filter_redacts_messages_and_arguments(caplog):
-    register_secret("filter-secret-42")
     logger = logging.getLogger("policywatch.test.redact")
-    handler_filter = RedactingFilter()
+    handler_filter = RedactingFilter(Redactor(["filter-secret-42"]))
     logger.addFilter(handler_filter)
     try:
         with caplog.at_level(logging.INFO, logger="policywatch.test.redact"):
@@ -197,16 +197,15 @@ SECRET_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), m
 @settings(max_examples=150, deadline=None)
 @given(tail=SECRET_TEXT.filter(lambda s: s.strip() == s), before=st.text(max_size=30), after=st.text(max_size=30))
 def test_a_registered_secret_never_survives_redaction(tail, before, after):
-    secret = "pw-test-secret:" + tail  # a prefix no other test's text contains: the registry is global
-    register_secret(secret)
-    assert secret not in redact(before + secret + after)
+    secret = "pw-test-secret:" + tail
+    assert secret not in Redactor([secret])(before + secret + after)
 
 
 @given(token=st.from_regex(r"[A-Za-z0-9_-]{6,40}", fullmatch=True),
        param=st.sampled_from(["key", "access_token", "token", "sign", "secret"]))
 def test_webhook_url_tokens_never_survive_redaction(token, param):
     url = f"https://bot.example.org/send?{param}={token}&x=1"
-    assert f"{param}={token}" not in redact(f"POST {url} failed: HTTP 500")
+    assert f"{param}={token}" not in Redactor()(f"POST {url} failed: HTTP 500")
 
 
 @given(value=st.one_of(st.text(max_size=12), st.integers(), st.floats(allow_nan=True), st.booleans(), st.none()))
@@ -230,11 +229,23 @@ def test_duration_units(amount, unit):
 
 
 def test_every_substituted_value_and_a_bare_header_token_are_secrets():
+    redactor = Redactor()
     load = parse_config(substitute_env({"channel": [{
         "name": "hook", "kind": "webhook", "url": "https://hooks.example/x?az=${AZ}",
         "headers": {"Authorization": "Bearer literal-token-42abc", "X-Trace": "${TRACE}"}}]},
-        {"AZ": "az-code-8d7c6b", "TRACE": "trace-id-77"}, where=""))
-    assert load.channels[0].url.endswith("az-code-8d7c6b")
-    shown = redact("GET https://hooks.example/x?az=az-code-8d7c6b said literal-token-42abc trace-id-77")
+        {"AZ": "az-code-8d7c6b", "TRACE": "trace-id-77"}, where="", redactor=redactor), redactor=redactor)
+    assert load.channels[0].url.endswith("az-code-8d7c6b") and load.redactor is redactor
+    shown = load.redactor("GET https://hooks.example/x?az=az-code-8d7c6b said literal-token-42abc trace-id-77")
     assert "az-code-8d7c6b" not in shown and "literal-token-42abc" not in shown and "trace-id-77" not in shown
     assert "Bearer" not in shown or "Bearer ***" in shown
+
+
+def test_each_config_has_its_own_secrets_and_no_process_wide_registry(tmp_path):
+    """Loading one config masks its secrets with its own Redactor; another config's stay unknown to it."""
+    first = load_config(_write(tmp_path, EXAMPLE), environ={"SMTP_PASSWORD": "first-Pa55word-9", "WECOM_KEY": "k1-abcd"})
+    other = tmp_path / "other"
+    other.mkdir()
+    second = load_config(_write(other, EXAMPLE), environ={"SMTP_PASSWORD": "second-Pa55word-9", "WECOM_KEY": "k2-abcd"})
+    line = "failed: first-Pa55word-9 second-Pa55word-9"
+    assert first.redactor(line) == "failed: *** second-Pa55word-9"
+    assert second.redactor(line) == "failed: first-Pa55word-9 ***"

@@ -23,7 +23,7 @@ from crawler.spiders.miit import (
     list_query,
     search_items,
 )
-from crawler.urls import TRACKING_PARAMS, canonical_url, redact
+from crawler.urls import TRACKING_PARAMS, canonical_url, hide_credentials
 from policywatch.demo_site.pdfgen import make_pdf
 
 FIXTURES = Path(__file__).parent / "fixtures" / "real"
@@ -34,9 +34,9 @@ PARAM = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=8)
 
 # --- URLs ------------------------------------------------------------------------------------
 def test_urls_in_logs_hide_credentials():
-    assert redact("https://u:pw@rss.example/f.xml?key=abc&limit=20&token=t") == \
+    assert hide_credentials("https://u:pw@rss.example/f.xml?key=abc&limit=20&token=t") == \
         "https://***@rss.example/f.xml?key=***&limit=20&token=***"
-    assert redact("https://www.miit.gov.cn/a.html?p=1") == "https://www.miit.gov.cn/a.html?p=1"
+    assert hide_credentials("https://www.miit.gov.cn/a.html?p=1") == "https://www.miit.gov.cn/a.html?p=1"
 
 
 def test_wechat_links_reduce_to_the_article():

@@ -35,7 +35,7 @@ from crawler.pagedoc import is_provisional
 from crawler.records import SourceRecords
 from crawler.runlog import RunLog
 from crawler.sources import Source, load_sources
-from crawler.urls import host_of, redact
+from crawler.urls import hide_credentials, host_of
 from store.archive import Archive
 
 #: A current desktop browser: MIIT's WAF answers 403 to anything else.
@@ -236,7 +236,7 @@ def describe_failure(failure: Failure) -> str:
 
 def short_url(url: str, limit: int = 120) -> str:
     """``url`` for a log or error line: credentials masked, cut to ``limit`` characters."""
-    url = redact(url)
+    url = hide_credentials(url)
     return url if len(url) <= limit else url[: limit - 1] + "…"
 
 

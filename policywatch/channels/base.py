@@ -19,17 +19,21 @@ from policywatch.clock import DEFAULT_ZONE
 from policywatch.config import ChannelConfig, ConfigError
 from policywatch.errors import PolicywatchError
 from policywatch.messages import AlertView
-from policywatch.redact import redact
 
 #: kind → channel class, filled by :func:`register`.
 REGISTRY: dict[str, type[Channel]] = {}
 
 
 class DeliveryError(PolicywatchError):
-    """The channel did not accept a message; the text is safe to log (secrets redacted)."""
+    """The channel did not accept a message.
+
+    The text may quote the channel's URL or the far end's answer: whoever shows or stores it
+    passes it through the config's :class:`policywatch.redact.Redactor` first (the delivery
+    engine does, and so does ``alerts test``).
+    """
 
     def __init__(self, message: str, *, retry_after: float | None = None) -> None:
-        super().__init__(redact(message))
+        super().__init__(message)
         self.retry_after = retry_after
 
 

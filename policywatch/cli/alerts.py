@@ -92,7 +92,7 @@ def send_command(ctx: click.Context, only: str | None, force: bool) -> None:
     config, channels = load_settings(ctx, only=only)
     if not channels:
         raise CliError("no enabled channels in the config; nothing to send to")
-    log_to_stderr()
+    log_to_stderr(config.redactor)
     with open_archive(ctx) as archive:
         warn_unknown_plans(config, archive)
         report = deliver(archive, config, channels, force=force)
@@ -122,7 +122,7 @@ def test_command(ctx: click.Context, channel_name: str) -> None:
     try:
         channel.send([alert], f"pw-test-{int(time.time())}")
     except DeliveryError as exc:
-        raise PartialFailure(f"test message to {channel.name} ({channel.kind}) failed: {exc}") from None
+        raise PartialFailure(config.redactor(f"test message to {channel.name} ({channel.kind}) failed: {exc}")) from None
     finally:
         channel.close()
     click.echo(f"Sent a test message to {channel.name} ({channel.kind}).")
@@ -160,7 +160,6 @@ def preview_command(ctx: click.Context, alert_id: int, only: str | None) -> None
 def channels_command(ctx: click.Context, kinds: bool) -> None:
     """List the configured channels and their rules (URLs shown with secrets masked)."""
     from policywatch.channels import REGISTRY
-    from policywatch.redact import redact
 
     if kinds:
         for kind, cls in sorted(REGISTRY.items()):
@@ -173,7 +172,7 @@ def channels_command(ctx: click.Context, kinds: bool) -> None:
     for channel in config.channels:
         rules = channel.rules
         state = "" if channel.enabled else " [disabled]"
-        where = redact(channel.url or channel.options.get("path", ""))
+        where = config.redactor(channel.url or channel.options.get("path", ""))
         click.echo(f"{channel.name} ({channel.kind}){state}: {where}")
         since = f" since={rules.since.isoformat()}" if rules.since else ""
         click.echo(f"    min_priority={rules.min_priority} kinds={','.join(rules.kinds) or 'all'}"

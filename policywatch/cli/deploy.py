@@ -17,7 +17,7 @@ import click
 from policywatch.cli.common import CliError
 from policywatch.cluster import deploy as deploying
 from policywatch.cluster.nodeconf import NodeConfig, scrapyd_command, write_config
-from policywatch.cluster.nodes import parse_node_urls, redact
+from policywatch.cluster.nodes import node_address, parse_node_urls
 from policywatch.cluster.status import NodeReport, node_reports
 
 _NODE_HELP = ("A scrapyd node URL (http://host:6800; user:password@ for basic auth). Repeat, or give a comma "
@@ -109,7 +109,7 @@ def nodes(nodes: tuple[str, ...], project: str) -> None:
 
 def _describe(report: NodeReport) -> str:
     if not report.up:
-        return f"{redact(report.node)}  DOWN  {report.error}"
+        return f"{node_address(report.node)}  DOWN  {report.error}"
     deployed = f"{report.version} ({', '.join(report.spiders)})" if report.version else "not deployed"
     return (f"{report.node}  up  pending {report.pending}  running {report.running}  "
             f"finished {report.finished}  {deployed}")

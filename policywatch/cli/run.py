@@ -48,7 +48,7 @@ def run_command(ctx: click.Context, once: bool, sources_file: str | None, names:
         raise CliError("no enabled sources to run")
     settings = {**config.watch.crawl_settings(), **(FAST_SETTINGS if fast else {}),
                 PLAN_RULES_SETTING: rules_setting(config.plans), **parse_overrides(overrides)}
-    log_to_stderr(verbose)
+    log_to_stderr(config.redactor, verbose)
     with writing(ctx) as archive:  # run crawls, so it may create the archive; a non-SQLite file is an error
         warn_unknown_plans(config, archive)
     crawl = _cluster_crawl(nodes) if nodes else default_crawl()

@@ -41,8 +41,8 @@ class NodeLoad:
         return self.pending + self.running
 
 
-def redact(url: str) -> str:
-    """``url`` without the user:password part, for logs and messages."""
+def node_address(url: str) -> str:
+    """``url`` without its login (``user:password@``): the node's name in logs and its base URL."""
     parts = urlsplit(url)
     if "@" not in parts.netloc:
         return url.rstrip("/")
@@ -53,11 +53,11 @@ def check_node_url(url: str) -> str:
     """``url`` if it is an http(s) URL with a host, else a NodeError naming what is wrong."""
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise NodeError(f"not a scrapyd node URL (want http://host:port): {redact(url)!r}")
+        raise NodeError(f"not a scrapyd node URL (want http://host:port): {node_address(url)!r}")
     try:
         parts.port  # noqa: B018 - raises ValueError on a bad port
     except ValueError as exc:
-        raise NodeError(f"bad port in node URL {redact(url)!r}") from exc
+        raise NodeError(f"bad port in node URL {node_address(url)!r}") from exc
     return url.strip().rstrip("/")
 
 
@@ -75,7 +75,7 @@ class ScrapydNode:
     def __init__(self, url: str, *, client: httpx.AsyncClient | None = None, timeout: float = 10.0) -> None:
         url = check_node_url(url)
         parts = urlsplit(url)
-        self.name = redact(url)
+        self.name = node_address(url)
         self._auth = httpx.BasicAuth(parts.username or "", parts.password or "") if parts.username else None
         self._base = self.name
         self._own_client = client is None
