@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from crawler.ingest import Ingestor
+from crawler.normalise import finish
 from store.archive import Archive
 from store.model import Document
 from tests.browser.sample_archive import PLAN_TITLE, XSS_SCRIPT, altered_body, plan_body
@@ -29,9 +30,9 @@ LEAD = "编者按：工业和信息化部近日印发行动方案，本号整理
 
 
 def wechat(slug: str, account: str, title: str, body: str, day: str, status: str = "ok") -> Document:
-    return Document(kind="wechat", url=f"https://mp.weixin.qq.com/s/{slug}", account=account, title=title,
+    return finish(Document(kind="wechat", url=f"https://mp.weixin.qq.com/s/{slug}", account=account, title=title,
                     lead=LEAD if status == "ok" else "", body=body if status == "ok" else "",
-                    published_at=f"{day}T20:00:00+08:00", status=status)
+                    published_at=f"{day}T20:00:00+08:00", status=status))
 
 
 @pytest.fixture(scope="module")
@@ -40,17 +41,17 @@ def archive_path(tmp_path_factory) -> Path:
     plan = plan_body()
     with Archive(path) as archive:
         ingest = Ingestor(archive)
-        ingest.ingest_document(Document(kind="miit", url="https://www.miit.gov.cn/zwgk/art/plan.html",
+        ingest.ingest_document(finish(Document(kind="miit", url="https://www.miit.gov.cn/zwgk/art/plan.html",
                                         title=NOTICE_TITLE, body=plan, published_at="2026-01-06T10:00:00+08:00",
-                                        meta={"来源": "信息通信管理局"}))
+                                        meta={"来源": "信息通信管理局"})))
         ingest.ingest_document(wechat("a", "赛博研究院", "工信部印发行动方案（全文）", plan, "2026-01-06"))
         ingest.ingest_document(wechat("b", "工信观察", f"重磅{XSS_SCRIPT}行动方案全文", altered_body(plan), "2026-01-07"))
         ingest.ingest_document(wechat("c", "产业头条", "行动方案全文来了", plan, "2026-01-07"))
         ingest.ingest_document(wechat("c", "产业头条", "", "", "2026-01-07", status="deleted"))
-        ingest.ingest_document(Document(kind="generic", url="https://example.gov.cn/suanli.html",
+        ingest.ingest_document(finish(Document(kind="generic", url="https://example.gov.cn/suanli.html",
                                         title="算力基础设施高质量发展行动计划", published_at="2026-01-08",
                                         body="一、总体要求\n\n到2027年，算力规模超过300EFLOPS。\n\n二、重点任务\n\n"
-                                             "推进算力网络建设。\n\n三、保障措施\n\n加强组织实施。"))
+                                             "推进算力网络建设。\n\n三、保障措施\n\n加强组织实施。")))
     return path
 
 
