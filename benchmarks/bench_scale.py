@@ -33,7 +33,7 @@ from benchmarks import scale_corpus
 from benchmarks.bench_store import brute_force, timed
 from benchmarks.bench_web import percentile, start_server
 from benchmarks.store_corpus import words
-from crawler.normalise import finish
+from crawler.normalise import finish as finish_document
 from store.archive import Archive
 from store.documents import version_text
 from store.model import Document
@@ -174,7 +174,7 @@ def _comparisons(archive: Archive, n: int) -> None:
     from diffing import compare
 
     started = time.perf_counter()
-    plan = archive.track_plan(PLAN, finish(Document(kind="export", url="https://bench.example/plan",
+    plan = archive.track_plan(PLAN, finish_document(Document(kind="export", url="https://bench.example/plan",
                                                    title="行动方案", body=scale_corpus.plan_text())))
     compared = {v: compare(scale_corpus.plan_text(), f"编者按。\n\n{scale_corpus.plan_variant(v)}")
                 for v in range(scale_corpus.VARIANTS)}
