@@ -174,8 +174,8 @@ def _comparisons(archive: Archive, n: int) -> None:
     from diffing import compare
 
     started = time.perf_counter()
-    plan = archive.track_plan(PLAN, finish_document(Document(kind="export", url="https://bench.example/plan",
-                                                   title="行动方案", body=scale_corpus.plan_text())))
+    plan_doc = Document(kind="export", url="https://bench.example/plan", title="行动方案", body=scale_corpus.plan_text())
+    plan = archive.track_plan(PLAN, finish_document(plan_doc))
     compared = {v: compare(scale_corpus.plan_text(), f"编者按。\n\n{scale_corpus.plan_variant(v)}")
                 for v in range(scale_corpus.VARIANTS)}
     count = 0
