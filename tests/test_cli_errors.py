@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from crawler.normalise import finish
 from policywatch.cli import group
 from store.archive import Archive
 from store.model import Document
@@ -23,8 +24,8 @@ def _archive(tmp_path: Path) -> Path:
     """A real archive holding one document and nothing tracked."""
     path = tmp_path / "pw.db"
     with Archive(path) as archive:
-        archive.save(Document(kind="miit", url="https://www.miit.gov.cn/a/1.html", title="关于推进工业互联网的通知",
-                              body="到2028年，推动不少于50000家企业实施改造。"))
+        archive.save(finish(Document(kind="miit", url="https://www.miit.gov.cn/a/1.html", title="关于推进工业互联网的通知",
+                              body="到2028年，推动不少于50000家企业实施改造。")))
     return path
 
 

@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from crawler.normalise import finish
 from crawler.sources import Source
 from crawler.spiders.column import ColumnSpider
 from crawler.spiders.feeds import FeedSpider
@@ -68,7 +69,7 @@ def test_miit_list_page_yields_its_articles_then_the_next_page(tmp_path: Path) -
 def test_miit_list_of_known_articles_asks_for_nothing_more(tmp_path: Path) -> None:
     with Archive(tmp_path / "pw.db") as archive:
         for url in MIIT_ARTICLES:
-            archive.save(Document(kind="miit", url=url, title="已收录", body="正文。", published_at="2026-04-02"))
+            archive.save(finish(Document(kind="miit", url=url, title="已收录", body="正文。", published_at="2026-04-02")))
     spider = spider_for(MiitSpider, tmp_path / "pw.db", MIIT_COLUMN)
     requests, pages = split(spider.parse_list(answer(_miit_list_request(spider), "spiders/miit_list.json")))
     assert requests == [] and pages == []  # nothing new: no article, and no page 2
