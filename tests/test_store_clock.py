@@ -7,6 +7,7 @@ import pytest
 
 from crawler.freshness import iso_now
 from crawler.lifecycle import today
+from crawler.normalise import finish
 from store import clock as store_clock
 from store.clock import Clock, ManualClock, using
 from store.model import Document
@@ -17,7 +18,7 @@ def test_the_archive_stamps_runs_and_versions_by_the_installed_clock(archive, cl
     run = archive.start_run("miit-zcjd")
     clock.advance(minutes=5)
     archive.finish_run(run, {"pages": 1}, [])
-    archive.save(Document(kind="miit", url="https://www.miit.gov.cn/a/1.html", title="通知", body="正文。"))
+    archive.save(finish(Document(kind="miit", url="https://www.miit.gov.cn/a/1.html", title="通知", body="正文。")))
     (stored,) = archive.runs()
     assert datetime.fromisoformat(stored["started_at"]) == start
     assert (datetime.fromisoformat(stored["finished_at"]) - start).total_seconds() == 300

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from crawler.ingest import Ingestor
 from crawler.lifecycle import today
+from crawler.normalise import finish
 from policywatch.cli import group
 from policywatch.web import create_app
 from store.archive import Archive
@@ -26,8 +27,8 @@ BODY = "\n\n".join([
 
 
 def miit(slug: str, title: str, body: str, published: str) -> Document:
-    return Document(kind="miit", url=f"https://www.miit.gov.cn/zwgk/art/{slug}.html", title=title, body=body,
-                    published_at=published)
+    return finish(Document(kind="miit", url=f"https://www.miit.gov.cn/zwgk/art/{slug}.html", title=title, body=body,
+                    published_at=published))
 
 
 @pytest.fixture(scope="module")
@@ -41,9 +42,9 @@ def archive_path(tmp_path_factory) -> Path:
                     f"现将《{NAME}（征求意见稿）》向社会公开征求意见。意见反馈截止时间：2026年1月20日。\n\n{BODY}",
                     "2026-01-05"))
         ingest(miit("f", f"关于印发《{NAME}》的通知", BODY, "2026-03-01"))
-        ingest(Document(kind="wechat", url="https://mp.weixin.qq.com/s/copy", account="工信微报",
+        ingest(finish(Document(kind="wechat", url="https://mp.weixin.qq.com/s/copy", account="工信微报",
                         title=f"转发：{NAME}<script>", body=BODY.replace("5000家", "6000家"),
-                        published_at="2026-03-02"))
+                        published_at="2026-03-02")))
         other = "数据中心绿色低碳发展专项行动计划"
         ingest(miit("o", f"关于公开征求《{other}（征求意见稿）》意见的通知",
                     f"现将《{other}（征求意见稿）》公开征求意见。意见反馈截止时间：{soon.year}年{soon.month}月{soon.day}日。"
