@@ -30,25 +30,26 @@ from crawler.normalise import NormaliseError
 from crawler.pagedoc import document_from_page, from_feed, is_provisional, provisional_document
 from crawler.urls import hide_credentials
 from diffing.lifecycle import PlanRules, cited_names, title_key
+from diffing.model import Relation
 from store.archive import Archive, SaveResult
 from store.documents import version_text
-from store.kinds import AlertKind
+from store.kinds import AlertKind, SaveOutcome
 from store.model import Document
 from store.plans import plan_text
 
 #: How many changed clauses an alert summary carries (the full diff is in the archive).
 TOP_CHANGES = 5
 #: The comparison stored when the cheap screen finds (almost) none of a plan's text in a document.
-SCREENED_OUT: dict[str, Any] = {"relation": "unrelated", "priority": "none", "similarity": 0.0, "coverage": 0.0,
+SCREENED_OUT: dict[str, Any] = {"relation": Relation.UNRELATED, "priority": "none", "similarity": 0.0, "coverage": 0.0,
                                 "changes": [], "figures": [], "screened": True}
 #: Consecutive checks an anti-bot page must persist before it is alerted as ``unreachable``.
 UNREACHABLE_AFTER = 3
 #: Relations of a faithful copy of a plan (a document like this from an official site can be its home).
-FAITHFUL_RELATIONS = ("identical", "repost")
+FAITHFUL_RELATIONS = (Relation.IDENTICAL, Relation.REPOST)
 #: Relations after which a document is checked against the plan's older versions.
-ALTERED_RELATIONS = ("altered_repost", "revision")
+ALTERED_RELATIONS = (Relation.ALTERED_REPOST, Relation.REVISION)
 #: Outcomes after which the document is compared with the tracked plans.
-COMPARED_OUTCOMES = ("new", "new_version")
+COMPARED_OUTCOMES = (SaveOutcome.NEW, SaveOutcome.NEW_VERSION)
 
 
 @dataclass
@@ -137,7 +138,7 @@ class Ingestor:
                 result = IngestResult(saved.outcome, saved.document_id, saved.version_id,
                                       provisional=bool(doc.meta.get("provisional")))
                 result.alerts += self._status_change(doc, saved, source)
-                if saved.outcome == "new_version" and doc.status == "ok":
+                if saved.outcome == SaveOutcome.NEW_VERSION and doc.status == "ok":
                     result.alerts += self._own_change(doc, saved, source)
                 if saved.outcome in COMPARED_OUTCOMES and saved.version_id is not None and doc.status == "ok":
                     self._compare_with_plans(doc, saved.document_id, saved.version_id, source, result)
@@ -180,7 +181,7 @@ class Ingestor:
             if status_to == "ok":
                 return 0  # a passing anti-bot spell was never alerted, so its end is not news
             status_from = self._status_before_unreachable(saved.document_id)
-        elif saved.outcome != "status_changed" and status_to != "ok":
+        elif saved.outcome != SaveOutcome.STATUS_CHANGED and status_to != "ok":
             return 0
         if status_from == status_to:
             return 0
@@ -264,7 +265,7 @@ class Ingestor:
     def _screened_out(self, plan: dict[str, Any], version_id: int) -> tuple[str, int]:
         """Record that the screen found nothing of the plan in the document (no full compare, no alert)."""
         self.archive.save_comparison(version_id, plan["plan_version_id"], SCREENED_OUT)
-        return "unrelated", 0
+        return Relation.UNRELATED, 0
 
     def _compare(self, plan: dict[str, Any], doc: Document, document_id: int, version_id: int,
                  source: str | None) -> tuple[str, int]:
@@ -280,7 +281,7 @@ class Ingestor:
                              doc_title=doc.title)
         data = comparison.to_dict()
         if interprets(doc, plan.get("title") or plan["name"], comparison.relation):
-            data.update(relation="interpretation", priority=comparison.priority if comparison.partial else "normal")
+            data.update(relation=Relation.INTERPRETATION, priority=comparison.priority if comparison.partial else "normal")
             self.archive.link("interprets", document_id, plan_id=plan["id"])
         older = self._copied_version(plan, doc) if comparison.relation in ALTERED_RELATIONS else None
         if older is not None:
@@ -290,7 +291,7 @@ class Ingestor:
                 doc.kind, doc.url):
             self.archive.set_plan_home(plan["id"], document_id)
             self._forget_plans()
-        if data["relation"] == "unrelated" or plan.get("home_document_id") == document_id:
+        if data["relation"] == Relation.UNRELATED or plan.get("home_document_id") == document_id:
             return data["relation"], 0
         if older is not None:
             return self._copies_older(plan, older, doc, document_id, version_id, source)

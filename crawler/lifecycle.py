@@ -24,18 +24,19 @@ from zoneinfo import ZoneInfo
 from crawler.changes import official
 from diffing import lifecycle
 from diffing.lifecycle import PlanRules
+from diffing.model import Relation
 from store import clock
 from store.archive import Archive
-from store.kinds import AlertKind
+from store.kinds import AlertKind, Priority
 from store.model import Document
 
 #: Kinds of source (sources.toml) whose pages are official documents, whatever their host.
 OFFICIAL_SOURCE_KINDS = ("miit", "govcn", "gov", "column")
 #: Relations that make a document a copy of a tracked plan (never a second plan).
-COPY_RELATIONS = ("identical", "repost", "altered_repost", "revision")
+COPY_RELATIONS = (Relation.IDENTICAL, Relation.REPOST, Relation.ALTERED_REPOST, Relation.REVISION)
 #: Relations after which an official document is not tracked as a plan of its own: copies of a
 #: tracked plan, and a province's implementation of one (followed through ``implementations``).
-NOT_NEW_PLAN_RELATIONS = (*COPY_RELATIONS, "implementation")
+NOT_NEW_PLAN_RELATIONS = (*COPY_RELATIONS, Relation.IMPLEMENTATION)
 #: Deadlines and "today" are dates in China.
 TIMEZONE = ZoneInfo("Asia/Shanghai")
 #: How many changed clauses a ``final`` alert carries in full (the link keeps them all).
@@ -144,7 +145,7 @@ class LifecycleStep:
         result = self.archive.track_plan(name, doc, source_version_id=saved.version_id)
         self.archive.set_plan_origin(result.plan_id, "auto")
         self.archive.set_plan_home(result.plan_id, saved.document_id)
-        comparison = {"relation": "identical", "priority": "low", "similarity": 1.0, "coverage": 1.0,
+        comparison = {"relation": Relation.IDENTICAL, "priority": Priority.LOW, "similarity": 1.0, "coverage": 1.0,
                       "changes": [], "figures": [], "home": True}
         comparison_id = self.archive.save_comparison(saved.version_id, result.plan_version_id, comparison)
         _, created = self.archive.enqueue_alert(
@@ -160,9 +161,9 @@ class LifecycleStep:
 
 def interprets(doc: Document, plan_title: str, relation: str) -> bool:
     """Whether ``doc`` is an interpretation of the plan: the differ says so, or it names 《the plan》."""
-    if relation == "interpretation":
+    if relation == Relation.INTERPRETATION:
         return True
-    return relation == "unrelated" and lifecycle.names_plan(f"{doc.title}\n{doc.text}", plan_title)
+    return relation == Relation.UNRELATED and lifecycle.names_plan(f"{doc.title}\n{doc.text}", plan_title)
 
 
 def final_summary(draft_id: int, final_id: int, draft: dict[str, Any], doc: Document,

@@ -13,12 +13,13 @@ from crawler.items import Page
 from crawler.lifecycle import PLAN_RULES_SETTING, rules_from_setting
 from crawler.spiders.base import SourceSpider
 from crawler.urls import hide_credentials
+from store.kinds import SaveOutcome
 
 logger = logging.getLogger(__name__)
 
 #: Archive outcome → the run-log counter it adds to.
-OUTCOME_COUNTERS = {"new": "new", "new_version": "changed", "unchanged": "unchanged",
-                    "status_changed": "status_changed"}
+OUTCOME_COUNTERS: dict[str, str] = {SaveOutcome.NEW: "new", SaveOutcome.NEW_VERSION: "changed",
+                                    SaveOutcome.UNCHANGED: "unchanged", SaveOutcome.STATUS_CHANGED: "status_changed"}
 
 
 

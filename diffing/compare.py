@@ -14,7 +14,7 @@ from diffing.articles import article_map, article_of, renumbered_only, splits_an
 from diffing.figures import compare_figures, figures_of, may_change_figures
 from diffing.inline import inline_diff
 from diffing.memo import memoised
-from diffing.model import Change, Clause, Comparison, FigureChange, Row
+from diffing.model import Change, Clause, Comparison, FigureChange, Relation, Row
 from diffing.relation import Tally, decide, scores, title_key
 from diffing.segment import Parsed, parse
 from diffing.targets import compare_targets, implements
@@ -45,7 +45,7 @@ def compare(plan: str, doc: str, *, plan_title: str = "", doc_title: str = "") -
     retitled = title_change(plan_title, doc_title) if relation in SAME_DOCUMENT else None
     if relation not in IMPLEMENTATION_NEVER and implements(title, plan, doc_title or _first_line(doc), doc):
         return _implementation(plan, doc, score, rows, plan_title, doc_title)
-    if (changes or relation != "identical") and _same_words(plan, doc, changes):
+    if (changes or relation != Relation.IDENTICAL) and _same_words(plan, doc, changes):
         same = _same_key(plan, doc, plan_clauses, doc_clauses, score, plan_title or title, doc_title)
         return _retitled(same, retitled) if retitled else same
     comparison = Comparison(
@@ -62,8 +62,8 @@ def _retitled(comparison: Comparison, retitled: tuple[Change, list[FigureChange]
     change, figures = retitled
     comparison.changes.insert(0, change)
     comparison.figures[:0] = figures
-    if comparison.relation == "identical":
-        comparison.relation = "revision"
+    if comparison.relation == Relation.IDENTICAL:
+        comparison.relation = Relation.REVISION
     return comparison
 
 
@@ -89,14 +89,14 @@ def _has_articles(parsed: Parsed) -> bool:
 
 
 #: Relations an implementation never overrides: the plan's own text, complete.
-IMPLEMENTATION_NEVER = ("identical", "repost")
+IMPLEMENTATION_NEVER = (Relation.IDENTICAL, Relation.REPOST)
 
 
 def _implementation(plan: str, doc: str, score: dict[str, float], rows: list[Row], plan_title: str,
                     doc_title: str) -> Comparison:
     """A plan implementing the tracked one: targets compared (figures), not text (no changes)."""
     found = compare_targets(plan, doc)
-    return Comparison(relation="implementation", similarity=score["similarity"], coverage=score["coverage"],
+    return Comparison(relation=Relation.IMPLEMENTATION, similarity=score["similarity"], coverage=score["coverage"],
                       containment=score["containment"], figures=found.figures, scores=score, rows=rows,
                       plan_title=plan_title, doc_title=doc_title, implementation=found.to_dict())
 
@@ -111,7 +111,7 @@ def _same_key(plan: str, doc: str, plan_clauses: list[Clause], doc_clauses: list
     row = Row("equal", "", plan, doc, (), tuple(c.index for c in plan_clauses), tuple(c.index for c in doc_clauses))
     score = dict(score, coverage=1.0, coverage_chars=1.0, exact_coverage=1.0, containment=1.0, purity=1.0,
                  similarity=1.0, outside_share=0.0, outside_chars=0.0)
-    return Comparison(relation="identical", similarity=1.0, coverage=1.0, containment=1.0, scores=score,
+    return Comparison(relation=Relation.IDENTICAL, similarity=1.0, coverage=1.0, containment=1.0, scores=score,
                       rows=[row], plan_title=plan_title, doc_title=doc_title)
 
 
@@ -212,14 +212,14 @@ _new = tuple.__new__  # builds a named tuple in C: most rows are equal clauses
 class _RowBuilder:
     """Side-by-side rows in document order, and the changes and figures they carry."""
 
-    def __init__(self, plan: list[Clause], doc: list[Clause], alignment: Alignment, relation: str,
+    def __init__(self, plan: list[Clause], doc: list[Clause], alignment: Alignment, relation: Relation,
                  heading: frozenset[int] = frozenset(), plan_title: str = "") -> None:
         self.plan, self.doc, self.alignment, self.relation = plan, doc, alignment, relation
-        self.heading, self.plan_title = (heading, plan_title) if relation != "unrelated" else (frozenset(), "")
+        self.heading, self.plan_title = (heading, plan_title) if relation != Relation.UNRELATED else (frozenset(), "")
         self.by_doc = {p.doc: p for p in alignment.pairs}
         # Later clauses of grouped pairs (a pair's first clause is in by_doc, which takes precedence).
         self.in_pair = {j for p in alignment.pairs if p.doc_count > 1 for j in range(p.doc + 1, p.doc + p.doc_count)}
-        self.repeated = set(alignment.repeated) if relation != "unrelated" else set()
+        self.repeated = set(alignment.repeated) if relation != Relation.UNRELATED else set()
         self.shown_removed = self._removed_to_show()
         self.outside_runs: list[list[int]] = []
         self._article_map: dict[int, int] | None = None
@@ -233,9 +233,9 @@ class _RowBuilder:
         A partial document never "removes" the plan clauses it did not quote (that
         would list most of the plan); an interpretation quotes selectively by nature.
         """
-        if self.relation in ("interpretation", "unrelated"):
+        if self.relation in (Relation.INTERPRETATION, Relation.UNRELATED):
             return []
-        if self.relation == "excerpt":
+        if self.relation == Relation.EXCERPT:
             return _holes(self.plan, self.alignment)
         return list(self.alignment.removed)
 
@@ -243,9 +243,9 @@ class _RowBuilder:
         """New text is a change inside the plan's span, and in a revision also a numbered part
         outside it (a new chapter heading before the first article); an unnumbered line
         there (an editor's note, an issuing line) is the document's own."""
-        if self.relation == "revision" and self.doc[j].section:
+        if self.relation == Relation.REVISION and self.doc[j].section:
             return True
-        return self.relation not in ("interpretation", "unrelated") and self.alignment.inside(j)
+        return self.relation not in (Relation.INTERPRETATION, Relation.UNRELATED) and self.alignment.inside(j)
 
     def build(self) -> tuple[list[Row], list[Change], list[FigureChange]]:
         """Walk the document in order: rows, and the changes and figure changes they carry."""
@@ -253,8 +253,8 @@ class _RowBuilder:
         changes: list[Change] = []
         figures: list[FigureChange] = []
         pending = sorted(self.shown_removed)
-        grouped = self.in_pair if self.relation != "unrelated" else set()
-        by_doc = self.by_doc if self.relation != "unrelated" else {}
+        grouped = self.in_pair if self.relation != Relation.UNRELATED else set()
+        by_doc = self.by_doc if self.relation != Relation.UNRELATED else {}
         plan = self.plan
         for j, clause in enumerate(self.doc):
             if not clause.key or (j in grouped and j not in by_doc):
@@ -369,7 +369,7 @@ class _RowBuilder:
         inline = self._inline(plan_text, doc_text) if kind != "equal" and pair.similarity < 1.0 else ()
         found = (compare_figures(plan_text, doc_text, section)
                  if inline and kind != "renumbered" and may_change_figures(inline) else [])
-        if kind == "changed" and self.relation == "interpretation" and not found and not _altered_quote(inline):
+        if kind == "changed" and self.relation == Relation.INTERPRETATION and not found and not _altered_quote(inline):
             kind = "paraphrase"
         rows.append(Row(kind, section, plan_text, doc_text, inline, tuple(pair.plan_ids), tuple(pair.doc_ids)))
         if kind in ("equal", "paraphrase"):
@@ -398,7 +398,7 @@ class _RowBuilder:
 
     def structure_changes(self) -> list[Change]:
         """Splits and merges of articles, for relations that carry the whole plan."""
-        if self.relation in ("interpretation", "excerpt", "unrelated"):
+        if self.relation in (Relation.INTERPRETATION, Relation.EXCERPT, Relation.UNRELATED):
             return []
         pairs = ((i, j) for p in self.alignment.pairs for i, j in zip(p.plan_ids, p.doc_ids, strict=False))
         return splits_and_merges(self.plan, self.doc, pairs)
@@ -415,7 +415,7 @@ class _RowBuilder:
         if pair.kind == "changed" and all(len(ids) == 1 for ids in (pair.plan_ids, pair.doc_ids)) and (
                 loose(self.plan[pair.plan].key) == loose(self.doc[pair.doc].key)):
             return "equal"
-        if self.relation not in ("interpretation", "excerpt"):
+        if self.relation not in (Relation.INTERPRETATION, Relation.EXCERPT):
             return pair.kind
         plan_key = self.plan[pair.plan].key
         if pair.similarity == 1.0 or (pair.plan_count == 1 and plan_key in self.doc[pair.doc].key):

@@ -7,22 +7,49 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any, NamedTuple
 
-#: Relations of a document to a tracked plan, most faithful first.
-RELATIONS = ("identical", "repost", "altered_repost", "revision", "excerpt", "interpretation", "implementation",
-             "unrelated")
+
+class Relation(StrEnum):
+    """What a document is to a tracked plan, most faithful first (the one relation vocabulary).
+
+    Members are ``str``: stored, filtered and printed as their plain value.
+    """
+
+    IDENTICAL = "identical"
+    REPOST = "repost"
+    ALTERED_REPOST = "altered_repost"
+    REVISION = "revision"
+    EXCERPT = "excerpt"
+    INTERPRETATION = "interpretation"
+    IMPLEMENTATION = "implementation"
+    UNRELATED = "unrelated"
+
+
+#: Every relation's value, most faithful first (for choices, validation and help texts).
+RELATIONS: tuple[str, ...] = tuple(relation.value for relation in Relation)
 
 #: Relations whose document carries only part of the plan: changes are only those inside its quotes.
-PARTIAL_RELATIONS = ("excerpt", "interpretation")
+PARTIAL_RELATIONS = frozenset({Relation.EXCERPT, Relation.INTERPRETATION})
+
+
+def relation_of(value: str) -> Relation:
+    """``value`` as a Relation, or ValueError naming the known relations."""
+    try:
+        return Relation(value)
+    except ValueError:
+        raise ValueError(f"unknown relation {value!r} (expected one of {', '.join(RELATIONS)})") from None
+
 
 #: Change kinds that only re-file unchanged wording (cross-references following renumbered
 #: articles): shown muted, never raising priority, not counted as substantive.
 BOOKKEEPING = frozenset({"renumbered"})
 
 _PRIORITY = {
-    "identical": "low", "repost": "low", "excerpt": "normal", "interpretation": "normal",
-    "altered_repost": "high", "revision": "high", "implementation": "normal", "unrelated": "none",
+    Relation.IDENTICAL: "low", Relation.REPOST: "low", Relation.EXCERPT: "normal", Relation.INTERPRETATION: "normal",
+    Relation.ALTERED_REPOST: "high", Relation.REVISION: "high", Relation.IMPLEMENTATION: "normal",
+    Relation.UNRELATED: "none",
 }
 
 
@@ -140,7 +167,7 @@ class Comparison:
     footer, an interpretation's commentary): it is never counted as change.
     """
 
-    relation: str
+    relation: Relation
     similarity: float
     coverage: float
     containment: float

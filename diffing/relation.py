@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from diffing.align import Alignment
 from diffing.memo import memoised
-from diffing.model import Clause
+from diffing.model import Clause, Relation
 from diffing.textnorm import fold
 
 #: Thresholds (rule data, tuned on the planted-edit corpus in tests/fixtures/diff).
@@ -139,26 +139,26 @@ def title_key(plan_title: str) -> str:
     return max(named, key=len) if named else key.strip("《》\"")
 
 
-def decide(score: dict[str, float], tally: Tally) -> str:
+def decide(score: dict[str, float], tally: Tally) -> Relation:
     """The relation: identical | repost | altered_repost | revision | excerpt | interpretation | unrelated.
 
     (``implementation`` is decided apart, by diffing.targets, in ``compare``.)
     """
     if not score["plan_clauses"]:
-        return "identical" if not score["doc_clauses"] else "unrelated"
+        return Relation.IDENTICAL if not score["doc_clauses"] else Relation.UNRELATED
     related = (score["coverage"] >= RELATED_CLAUSES or score["plan_chars_found"] >= RELATED_CHARS
                or (score["cites_title"] and score["plan_chars_found"] > 0)
                or (score["cites_title"] and score.get("quoted_phrases", 0) >= QUOTED_PHRASES))
     if not related:
-        return "unrelated"
+        return Relation.UNRELATED
     if score["coverage_chars"] >= MOST_OF_PLAN:
         if tally.edits == 0 and score["coverage"] == 1.0:
-            return "identical" if score["outside_share"] == 0 and not tally.repeated else "repost"
-        return "revision" if score["outside_chars"] <= REVISION_OUTSIDE else "altered_repost"
+            return Relation.IDENTICAL if score["outside_share"] == 0 and not tally.repeated else Relation.REPOST
+        return Relation.REVISION if score["outside_chars"] <= REVISION_OUTSIDE else Relation.ALTERED_REPOST
     return partial_relation(score, tally)
 
 
-def partial_relation(score: dict[str, float], tally: Tally) -> str:
+def partial_relation(score: dict[str, float], tally: Tally) -> Relation:
     """Excerpt or interpretation: a document carrying less than most of the plan.
 
     Only a document carrying most of the plan can be a (altered) repost or revision;
@@ -170,5 +170,5 @@ def partial_relation(score: dict[str, float], tally: Tally) -> str:
     """
     containment = score["containment"]
     if containment >= EXCERPT_CONTAINMENT or (containment >= EXCERPT_FRAMED and not tally.added):
-        return "excerpt"
-    return "interpretation"
+        return Relation.EXCERPT
+    return Relation.INTERPRETATION

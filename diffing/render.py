@@ -11,20 +11,20 @@ import json
 import re
 from typing import Any
 
-from diffing.model import Change, Comparison, FigureChange
+from diffing.model import Change, Comparison, FigureChange, Relation
 from diffing.render_html import quoted_note, render_html, side_by_side, titles
 
 __all__ = ["render_html", "render_json", "render_markdown", "render_text", "side_by_side"]
 
-_LABELS = {
-    "identical": "identical to the plan",
-    "repost": "repost: the plan complete and unchanged, inside other text",
-    "altered_repost": "altered repost: the plan's text with changes",
-    "revision": "revision: a changed version of the plan",
-    "excerpt": "excerpt: part of the plan, unchanged",
-    "interpretation": "interpretation: quotes or paraphrases parts of the plan",
-    "implementation": "implementation: a plan implementing it (targets compared, not text)",
-    "unrelated": "unrelated to the plan",
+_LABELS: dict[str, str] = {
+    Relation.IDENTICAL: "identical to the plan",
+    Relation.REPOST: "repost: the plan complete and unchanged, inside other text",
+    Relation.ALTERED_REPOST: "altered repost: the plan's text with changes",
+    Relation.REVISION: "revision: a changed version of the plan",
+    Relation.EXCERPT: "excerpt: part of the plan, unchanged",
+    Relation.INTERPRETATION: "interpretation: quotes or paraphrases parts of the plan",
+    Relation.IMPLEMENTATION: "implementation: a plan implementing it (targets compared, not text)",
+    Relation.UNRELATED: "unrelated to the plan",
 }
 _SYMBOL = {"changed": "~", "moved": "↷", "added": "+", "removed": "-", "renumbered": "#", "split": "⑂",
            "merged": "⑃", "title": "T"}
@@ -101,7 +101,7 @@ def render_text(cmp: Comparison, color: bool = False) -> str:
         for group in group_moves(cmp.changes):
             after = moved_after(cmp, group[0]) if group[0].kind == "moved" else ""
             lines += _text_move_run(group, paint, after) if len(group) > 1 else _text_change(group[0], paint, after)
-    elif cmp.relation not in ("unrelated",):
+    elif cmp.relation != Relation.UNRELATED:
         lines += ["", "no change to the plan's text"]
     if cmp.outside:
         size = sum(len(t) for t in cmp.outside)

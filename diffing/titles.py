@@ -11,13 +11,13 @@ from __future__ import annotations
 from diffing.align import bigrams, dice
 from diffing.figures import compare_figures
 from diffing.inline import inline_diff
-from diffing.model import Change, FigureChange
+from diffing.model import Change, FigureChange, Relation
 from diffing.textnorm import fold
 
 #: Bigram Dice similarity above which two different titles are one title edited.
 TITLE_SIMILAR = 0.5
 #: Relations whose document is the plan itself (a version of it), so its title is the plan's.
-SAME_DOCUMENT = ("identical", "revision", "altered_repost")
+SAME_DOCUMENT = (Relation.IDENTICAL, Relation.REVISION, Relation.ALTERED_REPOST)
 
 
 def _key(title: str) -> str:

@@ -21,24 +21,34 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from crawler.durations import duration_seconds
 from diffing.lifecycle import PlanRules
+from diffing.model import RELATIONS
 from policywatch.clock import DEFAULT_ZONE, UnknownZone, zone
 from policywatch.errors import PolicywatchError
 from policywatch.redact import Redactor
-from store.kinds import ALERT_KINDS
+from store.kinds import ALERT_KINDS, PRIORITIES
 
-#: Priorities from least to most urgent; ``min_priority`` picks a threshold in this order.
-PRIORITIES = ("low", "normal", "high")
-#: Relations the differ reports that can raise an alert.
-RELATIONS = ("identical", "repost", "altered_repost", "revision", "excerpt", "interpretation", "implementation",
-             "unrelated")
-#: Channel kinds policywatch can deliver to.
-KINDS = ("email", "wecom", "dingtalk", "feishu", "webhook", "apprise", "atom")
+
+class ChannelKind(StrEnum):
+    """The channel kinds policywatch can deliver to; each has one module in ``policywatch/channels/``."""
+
+    EMAIL = "email"
+    WECOM = "wecom"
+    DINGTALK = "dingtalk"
+    FEISHU = "feishu"
+    WEBHOOK = "webhook"
+    APPRISE = "apprise"
+    ATOM = "atom"
+
+
+#: Every channel kind's value (for validation and help texts).
+CHANNEL_KINDS: tuple[str, ...] = tuple(kind.value for kind in ChannelKind)
 #: Digest periods: one message per channel per hour or per day.
 DIGESTS = ("hour", "day")
 #: The config file looked for in the working directory when none is given.
@@ -352,9 +362,9 @@ def _parse_channel(entry: Any, index: int, defaults: Rules, redactor: Redactor) 
         raise ConfigError(f"[[channel]] #{index}: name must be a non-empty one-line string")
     where = f"channel {name!r}"
     kind = entry.get("kind")
-    if kind not in KINDS:
-        hint = _suggest(str(kind), KINDS) if kind else ""
-        raise ConfigError(f"{where}: kind must be one of {', '.join(KINDS)}, not {kind!r}{hint}")
+    if kind not in CHANNEL_KINDS:
+        hint = _suggest(str(kind), CHANNEL_KINDS) if kind else ""
+        raise ConfigError(f"{where}: kind must be one of {', '.join(CHANNEL_KINDS)}, not {kind!r}{hint}")
     url = entry.get("url")
     if url is not None:
         url = _url(url, f"{where} url", _schemes(kind))

@@ -23,14 +23,15 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
+from diffing.model import Relation
 from policywatch.textsafe import clean_data
 
 #: How each relation is named in messages.
-RELATION_LABELS = {
-    "identical": "identical copy", "repost": "faithful repost", "altered_repost": "altered repost",
-    "revision": "revision", "excerpt": "excerpt", "interpretation": "interpretation",
-    "implementation": "implementation plan",
-    "unrelated": "unrelated",
+RELATION_LABELS: dict[str, str] = {
+    Relation.IDENTICAL: "identical copy", Relation.REPOST: "faithful repost", Relation.ALTERED_REPOST: "altered repost",
+    Relation.REVISION: "revision", Relation.EXCERPT: "excerpt", Relation.INTERPRETATION: "interpretation",
+    Relation.IMPLEMENTATION: "implementation plan",
+    Relation.UNRELATED: "unrelated",
 }
 #: How each alert kind is named first in messages (the change comes right after it).
 KIND_LABELS = {

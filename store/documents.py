@@ -15,7 +15,8 @@ from typing import Any
 
 from store.base import ArchiveBase, dumps, inserted_id, now, row_id
 from store.errors import ArchiveError
-from store.model import STATUSES, Document
+from store.kinds import STATUSES, DocumentStatus, SaveOutcome
+from store.model import Document
 from store.searchindex import facets, index_row, mark, reindex
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -31,7 +32,7 @@ _INSERT_VERSION = (f"INSERT INTO versions ({', '.join(_VERSION_COLUMNS)}) "
 
 @dataclass(frozen=True)
 class SaveResult:
-    """What ``Archive.save`` did: outcome is new | new_version | unchanged | status_changed.
+    """What ``Archive.save`` did: its :class:`store.kinds.SaveOutcome`.
 
     ``previous_status`` is the document's status before this save (None for a new one),
     ``previous_version_id`` its latest version before a ``new_version``.
@@ -40,7 +41,7 @@ class SaveResult:
     count the unreachable spell reached.
     """
 
-    outcome: str
+    outcome: SaveOutcome
     document_id: int
     version_id: int | None
     previous_status: str | None = None
@@ -131,28 +132,28 @@ class DocumentsMixin(ArchiveBase):
                 "INSERT INTO documents (key, url, canonical_url, source, kind, status, first_seen, last_seen,"
                 " last_checked, version_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
                 (key, doc.url, doc.canonical_url, source, doc.kind, doc.status, seen, seen, seen)))
-            if doc.status != "ok":
+            if doc.status != DocumentStatus.OK:
                 self._status_event(conn, document_id, None, doc.status, None)
-                return SaveResult("status_changed", document_id, None)
+                return SaveResult(SaveOutcome.STATUS_CHANGED, document_id, None)
             version_id = self._add_version(conn, document_id, 1, doc, source, seen, fresh=True)
-            return SaveResult("new", document_id, version_id)
+            return SaveResult(SaveOutcome.NEW, document_id, version_id)
         document_id, old_status, latest_id, count, latest_hash, checks = found
         checks = self._count_unreachable(conn, document_id, doc.status, checks or 0)
-        if doc.status != "ok" or latest_hash == content_hash(doc):
+        if doc.status != DocumentStatus.OK or latest_hash == content_hash(doc):
             if doc.url:
                 conn.execute("UPDATE documents SET url = ? WHERE id = ?", (doc.url, document_id))
             result = self._same_text(conn, document_id, old_status, doc.status, latest_id, seen)
             return replace(result, previous_status=old_status, unreachable_checks=checks)
         version_id = self._add_version(conn, document_id, count + 1, doc, source, seen)
-        if old_status != "ok":
-            self._status_event(conn, document_id, old_status, "ok", version_id)
-        return SaveResult("new_version" if count else "new", document_id, version_id, old_status,
+        if old_status != DocumentStatus.OK:
+            self._status_event(conn, document_id, old_status, DocumentStatus.OK, version_id)
+        return SaveResult(SaveOutcome.NEW_VERSION if count else SaveOutcome.NEW, document_id, version_id, old_status,
                           latest_id if count else None, checks)
 
     @staticmethod
     def _count_unreachable(conn: sqlite3.Connection, document_id: int, status: str, checks: int) -> int:
         """One more consecutive unreachable check, or back to 0; returns the count to report."""
-        if status == "unreachable":
+        if status == DocumentStatus.UNREACHABLE:
             checks += 1
             conn.execute("UPDATE documents SET unreachable_checks = ? WHERE id = ?", (checks, document_id))
             return checks
@@ -166,12 +167,12 @@ class DocumentsMixin(ArchiveBase):
         if old == new:
             conn.execute("UPDATE documents SET last_seen = ?, last_checked = ? WHERE id = ?",
                          (seen, now(), document_id))
-            return SaveResult("unchanged", document_id, latest_id)
+            return SaveResult(SaveOutcome.UNCHANGED, document_id, latest_id)
         self._status_event(conn, document_id, old, new, latest_id)
         conn.execute("UPDATE documents SET status = ?, status_changed_at = ?, last_seen = ?, last_checked = ?"
                      " WHERE id = ?", (new, now(), seen, now(), document_id))
         mark(conn, document_id)
-        return SaveResult("status_changed", document_id, latest_id)
+        return SaveResult(SaveOutcome.STATUS_CHANGED, document_id, latest_id)
 
     def _add_version(self, conn: sqlite3.Connection, document_id: int, seq: int, doc: Document,
                      source: str | None, seen: str, *, fresh: bool = False) -> int:

@@ -2,6 +2,9 @@
 
 Both forms select the same documents: source, account, status, publication
 date range of the current version, and the relation/plan of its comparisons.
+Status and priority are the store's words (store.kinds) and are checked here; a
+relation is diffing's word, which the store keeps as text without knowing the
+vocabulary, so the shell checks it before it arrives (policywatch/vocabulary.py).
 """
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from typing import Any
 
 from store.base import id_param
 from store.errors import SearchError
-from store.model import PRIORITIES, RELATIONS, STATUSES
+from store.kinds import PRIORITIES, STATUSES
 from store.searchindex import NOT_OK, IndexQuery, date_cover, token
 
 _DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
@@ -53,7 +56,6 @@ class Filters:
 
     def __post_init__(self) -> None:
         check_choice("status", self.status, STATUSES)
-        check_choice("relation", self.relation, RELATIONS)
         self.dates()
 
     def dates(self) -> tuple[date | None, date | None]:

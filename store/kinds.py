@@ -1,8 +1,10 @@
-"""The one alert vocabulary: every alert in the outbox has exactly one of these kinds.
+"""The store's vocabulary: alert kinds, priorities, document statuses, save outcomes.
 
-Declared once here (the store owns the outbox); the crawler enqueues them, the
-config's ``kinds = [...]`` rules filter by them, ``policywatch/messages.py`` renders
-each, and the CLI, web inbox and Atom feed filter on them.
+Each word list is declared once, here, as a ``StrEnum`` (the store owns the outbox,
+the documents table and ``Archive.save``); every other module imports it. Members
+are ``str`` subclasses, so they compare equal to the stored text and are written to
+SQLite and JSON as their plain value. A comparison's relation is diffing's word
+(``diffing.model.Relation``): the store keeps it as text and never validates it.
 """
 from __future__ import annotations
 
@@ -33,8 +35,48 @@ class AlertKind(StrEnum):
     SOURCE_RECOVERED = "source_recovered"
 
 
-#: Every kind's value, in declaration order (for choices, validation and help texts).
+class Priority(StrEnum):
+    """An alert's priority, lowest first (the declaration order is the rank)."""
+
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+
+    @property
+    def rank(self) -> int:
+        """0 for low, 1 for normal, 2 for high."""
+        return PRIORITIES.index(self.value)
+
+
+class DocumentStatus(StrEnum):
+    """What a fetch of a document's page found. Only ``ok`` documents carry a body.
+
+    ``unreachable`` is an anti-bot interstitial in front of a known page: not a
+    deletion, checked again.
+    """
+
+    OK = "ok"
+    DELETED = "deleted"
+    BLOCKED = "blocked"
+    UNAVAILABLE = "unavailable"
+    UNREACHABLE = "unreachable"
+
+
+class SaveOutcome(StrEnum):
+    """What ``Archive.save`` did with a document."""
+
+    NEW = "new"
+    NEW_VERSION = "new_version"
+    UNCHANGED = "unchanged"
+    STATUS_CHANGED = "status_changed"
+
+
+#: Every alert kind's value, in declaration order (for choices, validation and help texts).
 ALERT_KINDS: tuple[str, ...] = tuple(kind.value for kind in AlertKind)
+#: Priorities, lowest first.
+PRIORITIES: tuple[str, ...] = tuple(priority.value for priority in Priority)
+#: Document statuses.
+STATUSES: tuple[str, ...] = tuple(status.value for status in DocumentStatus)
 
 
 def alert_kind(value: str) -> AlertKind:

@@ -8,16 +8,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-#: Status values a fetched page can have. Only ``ok`` documents carry a body. ``unreachable``
-#: is an anti-bot interstitial in front of a known page: not a deletion, checked again.
-STATUSES = ("ok", "deleted", "blocked", "unavailable", "unreachable")
-
-#: Relations a comparison can give (the same words as ``diffing.model.RELATIONS``; store imports no diffing).
-RELATIONS = ("identical", "repost", "altered_repost", "revision", "excerpt", "interpretation", "implementation",
-             "unrelated")
-
-#: Alert priorities, lowest first.
-PRIORITIES = ("low", "normal", "high")
+from store.kinds import DocumentStatus
 
 #: Keys of ``policywatch normalise --format json`` (issue 2 contract), in order.
 JSON_KEYS = (
@@ -41,7 +32,7 @@ class Document:
     kind: str
     url: str | None = None
     canonical_url: str | None = None
-    status: str = "ok"
+    status: str = DocumentStatus.OK
     source: str | None = None
     title: str = ""
     account: str | None = None

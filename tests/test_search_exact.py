@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from policywatch.vocabulary import archive_filters
 from store.archive import Archive, SearchError
 from store.documents import version_text
 from store.model import Document
@@ -205,7 +206,7 @@ def test_relation_and_plan_filters(tmp_path):
         with pytest.raises(SearchError, match="unknown plan '其他方案'"):
             found(archive, "50000家", plan="其他方案")
         with pytest.raises(SearchError, match="unknown relation 'alterd'"):
-            found(archive, "50000家", relation="alterd")
+            found(archive, "50000家", **archive_filters({"relation": "alterd"}))
         with pytest.raises(SearchError, match="unknown source 'nosuch'"):
             found(archive, "50000家", source="nosuch")
         with pytest.raises(SearchError, match="is after --until"):

@@ -5,7 +5,7 @@ import re
 
 from crawler.normalise import repost, rules
 from crawler.normalise.markdown import Block, blocks
-from crawler.normalise.registry import Normaliser, register
+from crawler.normalise.registry import Normaliser, PageKind, register
 from crawler.normalise.times import from_text
 from crawler.urls import canonical_url
 from store.model import Document
@@ -25,7 +25,7 @@ class ExportNormaliser(Normaliser):
     its own heading on); images, promo blocks, contact lines and WeChat chrome go.
     """
 
-    kind = "export"
+    kind = PageKind.EXPORT
 
     def detect(self, text: str, url: str | None) -> float:
         """Front matter with a ``title:`` field at the very start."""

@@ -8,7 +8,7 @@ from lxml.html import HtmlElement
 from crawler.normalise import pagemeta, rules
 from crawler.normalise.htmltext import drop, element_text, plain_paragraphs
 from crawler.normalise.markdown import blocks
-from crawler.normalise.registry import Normaliser, register
+from crawler.normalise.registry import Normaliser, PageKind, register
 from crawler.urls import canonical_url
 from store.model import Document
 
@@ -29,7 +29,7 @@ class GenericNormaliser(Normaliser):
     publish time from meta tags or a visible 发布时间, origin from 来源：.
     """
 
-    kind = "generic"
+    kind = PageKind.GENERIC
     #: Body containers trusted before the extractor, and the text they need to be trusted.
     body_selectors: tuple[str, ...] = rules.ARTICLE_SELECTORS
     min_body_chars: int = rules.MIN_SELECTOR_CHARS

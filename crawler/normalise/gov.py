@@ -14,7 +14,7 @@ import lxml.html
 
 from crawler.normalise import pagemeta
 from crawler.normalise.generic import GenericNormaliser
-from crawler.normalise.registry import register
+from crawler.normalise.registry import PageKind, register
 from crawler.normalise.times import from_text
 from store.model import Document
 
@@ -55,7 +55,7 @@ class GovNormaliser(GenericNormaliser):
     label lines, the national meta tags (ArticleTitle, PubDate, ContentSource) as fallback.
     """
 
-    kind = "gov"
+    kind = PageKind.GOV
     body_selectors = GOV_BODY_SELECTORS
     #: A government CMS container is the body however short (印发通知 around an attachment).
     min_body_chars = 1
@@ -69,7 +69,7 @@ class GovNormaliser(GenericNormaliser):
 
     def refine(self, doc: Document, root: lxml.html.HtmlElement, found: dict[str, str]) -> None:
         """The file information on top of the generic reading."""
-        doc.kind = "gov"
+        doc.kind = PageKind.GOV
         fields = {**_label_lines(doc.meta), **table_fields(root)}
         doc.title = found.get("ArticleTitle") or fields.get("标题") or _title_block(root) or doc.title
         number = DOC_NUMBER.search(fields.get("发文字号") or doc.doc_number or "")

@@ -5,7 +5,7 @@ import re
 
 from crawler.normalise import pagemeta
 from crawler.normalise.htmltext import drop, element_text
-from crawler.normalise.registry import Normaliser, register
+from crawler.normalise.registry import Normaliser, PageKind, register
 from crawler.normalise.times import from_text
 from crawler.urls import canonical_url
 from store.model import Document
@@ -26,7 +26,7 @@ class MiitNormaliser(Normaliser):
     PDF viewers (``iframe[fileurl]``) and 附件 links are kept as attachments.
     """
 
-    kind = "miit"
+    kind = PageKind.MIIT
 
     def detect(self, text: str, url: str | None) -> float:
         """MIIT's element ids, its site meta, or a miit.gov.cn URL."""

@@ -7,19 +7,31 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterator
+from enum import StrEnum
 from typing import ClassVar
 
 from crawler.normalise.errors import NormaliseError
 from store.model import Document
 
-#: The page kinds, in the order they are tried when scores tie.
-KINDS: tuple[str, ...] = ("wechat", "miit", "export", "gov", "generic")
+
+class PageKind(StrEnum):
+    """The page kinds, in the order they are tried when scores tie; each is one module here."""
+
+    WECHAT = "wechat"
+    MIIT = "miit"
+    EXPORT = "export"
+    GOV = "gov"
+    GENERIC = "generic"
+
+
+#: Every page kind's value, in the order they are tried (choices of ``policywatch normalise --kind``).
+KINDS: tuple[str, ...] = tuple(kind.value for kind in PageKind)
 
 #: A detect score this high ends the search (saves scanning 3 MB pages again).
 CERTAIN = 0.95
 
 #: The reader of last resort: it reads any page, so it is tried after every other.
-FALLBACK = "generic"
+FALLBACK = PageKind.GENERIC
 
 _REGISTRY: dict[str, type[Normaliser]] = {}
 

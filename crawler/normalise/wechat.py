@@ -8,7 +8,7 @@ from crawler.normalise import pagemeta, repost, rules
 from crawler.normalise.htmlslice import element_span
 from crawler.normalise.htmltext import drop, element_text, parse_fragment, plain_paragraphs
 from crawler.normalise.jsvars import cgi_data_block, list_values, object_fields, script_vars
-from crawler.normalise.registry import Normaliser, register
+from crawler.normalise.registry import Normaliser, PageKind, register
 from crawler.normalise.times import from_epoch, from_text
 from crawler.normalise.urls import is_wechat
 from crawler.normalise.wechat_status import page_status, status_document
@@ -45,7 +45,7 @@ class WeChatNormaliser(Normaliser):
     status and no body.
     """
 
-    kind = "wechat"
+    kind = PageKind.WECHAT
 
     def detect(self, text: str, url: str | None) -> float:
         """Article markers in the page, or an mp.weixin.qq.com URL."""

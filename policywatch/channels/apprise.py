@@ -6,7 +6,7 @@ from collections.abc import Sequence
 import apprise
 
 from policywatch.channels.base import Channel, DeliveryError, register
-from policywatch.config import ConfigError
+from policywatch.config import ChannelKind, ConfigError
 from policywatch.messages import AlertView, render_markdown, subject
 
 #: A conservative size for services whose limits apprise does not know.
@@ -21,7 +21,7 @@ class AppriseChannel(Channel):
     url: the apprise URL, e.g. tgram://${TELEGRAM_BOT_TOKEN}/${TELEGRAM_CHAT_ID}
     """
 
-    kind = "apprise"
+    kind = ChannelKind.APPRISE
 
     def __init__(self, config, *, base_url: str) -> None:  # noqa: ANN001 - same as Channel
         super().__init__(config, base_url=base_url)

@@ -17,6 +17,7 @@ from typing import Any
 
 from policywatch.channels.base import Channel, DeliveryError, register
 from policywatch.clock import DEFAULT_ZONE, local_iso, moment
+from policywatch.config import ChannelKind
 from policywatch.messages import RELATION_LABELS, AlertView, headline, render_html, render_text, web_url
 from policywatch.textsafe import clean_text
 from store import clock
@@ -101,7 +102,7 @@ class AtomChannel(Channel):
     The web page serves the same feed at /alerts.atom.
     """
 
-    kind = "atom"
+    kind = ChannelKind.ATOM
     options = {"path": str, "entries": int, "title": str}
     required = ("path",)
     digestable = False

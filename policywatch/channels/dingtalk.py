@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import quote_plus
 
 from policywatch.channels.base import HttpChannel, check_bot_answer, register
+from policywatch.config import ChannelKind
 from policywatch.messages import DINGTALK_MD, AlertView, render_markdown, subject
 
 #: DingTalk accepts markdown text up to 20000 bytes.
@@ -37,7 +38,7 @@ class DingtalkChannel(HttpChannel):
     request is then signed with a fresh timestamp.
     """
 
-    kind = "dingtalk"
+    kind = ChannelKind.DINGTALK
     per_minute = 20  # the platform's limit per robot
     options = {"secret": str}
 

@@ -11,7 +11,7 @@ from email.utils import formatdate, parseaddr
 from urllib.parse import urlsplit
 
 from policywatch.channels.base import Channel, DeliveryError, register
-from policywatch.config import ConfigError
+from policywatch.config import ChannelKind, ConfigError
 from policywatch.messages import AlertView, render_html, render_text, subject
 
 
@@ -28,7 +28,7 @@ class EmailChannel(Channel):
     idempotency key, so a re-sent alert is recognisably the same mail.
     """
 
-    kind = "email"
+    kind = ChannelKind.EMAIL
     options = {"from": str, "to": (str, list), "cc": (str, list), "username": str, "password": str,
                "starttls": bool, "cafile": str}
     required = ("from", "to")

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from policywatch.channels.base import HttpChannel, check_bot_answer, register
+from policywatch.config import ChannelKind
 from policywatch.messages import LARK_MD, AlertView, render_markdown, subject
 
 #: Feishu rejects request bodies over 20 KB; the card text stays well below.
@@ -45,7 +46,7 @@ class FeishuChannel(HttpChannel):
     secret: the bot's 签名校验 secret, when that security setting is on.
     """
 
-    kind = "feishu"
+    kind = ChannelKind.FEISHU
     per_minute = 100  # the platform's limit per robot
     options = {"secret": str}
 

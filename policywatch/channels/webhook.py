@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from policywatch.channels.base import HttpChannel, encode_json, register
+from policywatch.config import ChannelKind
 from policywatch.messages import AlertView, render_json
 
 
@@ -27,7 +28,7 @@ class WebhookChannel(HttpChannel):
     secret: when set, X-Policywatch-Signature = sha256=HMAC-SHA256(secret, body) in hex.
     """
 
-    kind = "webhook"
+    kind = ChannelKind.WEBHOOK
     options = {"headers": dict, "secret": str}
 
     def payload(self, batch: Sequence[AlertView], key: str) -> dict[str, Any]:

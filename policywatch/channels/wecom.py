@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from policywatch.channels.base import HttpChannel, check_bot_answer, register
+from policywatch.config import ChannelKind
 from policywatch.messages import WECOM_MD, AlertView, render_markdown
 
 #: WeCom caps markdown content at 4096 bytes (UTF-8).
@@ -19,7 +20,7 @@ class WecomChannel(HttpChannel):
     (keep KEY in an environment variable: key=${WECOM_KEY}).
     """
 
-    kind = "wecom"
+    kind = ChannelKind.WECOM
     per_minute = 20  # the platform's limit per robot
 
     def payload(self, batch: Sequence[AlertView], key: str) -> dict[str, Any]:

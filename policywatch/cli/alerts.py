@@ -13,8 +13,7 @@ import click
 from policywatch.cli.common import CliError, read_config
 from policywatch.cli.opening import reading
 from policywatch.clock import shown
-from store.kinds import ALERT_KINDS
-from store.model import PRIORITIES
+from store.kinds import ALERT_KINDS, PRIORITIES
 
 
 class PartialFailure(click.ClickException):

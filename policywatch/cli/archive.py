@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from diffing.model import RELATIONS
 from policywatch.cli.archive_output import (
     SEARCH_FIELDS,
     print_document,
@@ -24,7 +25,8 @@ from policywatch.cli.archive_output import (
 from policywatch.cli.common import CliError, display_timezone
 from policywatch.cli.opening import reading, writing
 from policywatch.clock import shown
-from store.model import STATUSES
+from policywatch.vocabulary import archive_filters
+from store.kinds import STATUSES
 
 if TYPE_CHECKING:
     from store.archive import Archive
@@ -38,7 +40,7 @@ def filter_options(command: Callable) -> Callable:
         click.option("--since", metavar="DATE", help="Published on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD)."),
         click.option("--until", metavar="DATE", help="Published on or before DATE."),
         click.option("--relation", help="Only documents whose comparison with a plan gave this relation "
-                                        "(identical, repost, altered_repost, revision, excerpt, interpretation, implementation…)."),
+                                        f"({', '.join(RELATIONS)})."),
         click.option("--plan", help="Only documents compared with this tracked plan (name or id)."),
         click.option("--status", metavar="|".join(STATUSES), help="Only documents with this status."),
     ]
@@ -50,7 +52,7 @@ def filter_options(command: Callable) -> Callable:
 def _filters(kwargs: dict[str, Any]) -> dict[str, Any]:
     """The filter options out of a command's keyword arguments."""
     names = ("source", "account", "since", "until", "relation", "plan", "status")
-    return {name: kwargs[name] for name in names if kwargs.get(name) is not None}
+    return archive_filters({name: kwargs[name] for name in names if kwargs.get(name) is not None})
 
 
 @click.command()

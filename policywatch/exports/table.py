@@ -11,14 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from diffing.model import Change, Comparison, FigureChange
+from diffing.model import Change, Comparison, FigureChange, Relation
 
 #: Column headings, in order.
 HEADERS = ("原文", "修改后", "说明")
 KIND_LABELS = {"changed": "修改", "added": "新增", "removed": "删除", "moved": "移动"}
-RELATION_LABELS = {
-    "identical": "完全相同", "repost": "全文转载", "altered_repost": "改动转载", "revision": "修订",
-    "excerpt": "节选", "interpretation": "解读", "unrelated": "无关",
+RELATION_LABELS: dict[str, str] = {
+    Relation.IDENTICAL: "完全相同", Relation.REPOST: "全文转载", Relation.ALTERED_REPOST: "改动转载", Relation.REVISION: "修订",
+    Relation.EXCERPT: "节选", Relation.INTERPRETATION: "解读", Relation.UNRELATED: "无关",
 }
 #: The fonts named in the files: SimSun (宋体) where Word has it, Noto CJK elsewhere.
 CJK_FONT = "SimSun"

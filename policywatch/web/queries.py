@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import math
 
+from diffing.model import Relation
+from policywatch.vocabulary import archive_filters
 from policywatch.web import records, schemas
 from policywatch.web.errors import BadRequest, NotFound
 from policywatch.web.params import MAX_QUERY, InboxFilters, SearchFilters
@@ -107,7 +109,7 @@ def search(archive: Archive, query: SearchFilters) -> schemas.SearchResults:
         raise BadRequest(f"a search can be at most {MAX_QUERY} characters long; this one has {len(query.q)}."
                          " Shorten it to the words that matter")
     try:
-        found = archive.search(query.q, **query.filters(), limit=query.per_page,
+        found = archive.search(query.q, **archive_filters(query.filters()), limit=query.per_page,
                                offset=(query.page - 1) * query.per_page)
     except SearchError as exc:
         raise BadRequest(str(exc)) from exc
@@ -124,7 +126,7 @@ def plan_detail(archive: Archive, plan_id: int) -> schemas.PlanDetail:
         raise NotFound(f"no plan {plan_id}")
     names = {row["id"]: row["name"]}
     compared = [records.comparison(c, names) for c in archive.comparisons(plan_id=plan_id)]
-    latest = _latest_per_document(c for c in compared if c.relation != "unrelated")
+    latest = _latest_per_document(c for c in compared if c.relation != Relation.UNRELATED)
     latest.sort(key=_related_order)
     related = []
     for cmp in latest[:MAX_RELATED]:
@@ -138,8 +140,9 @@ def plan_detail(archive: Archive, plan_id: int) -> schemas.PlanDetail:
     )
 
 
-_RELATION_ORDER = {name: rank for rank, name in enumerate(
-    ("altered_repost", "revision", "implementation", "repost", "identical", "excerpt", "interpretation"))}
+_RELATION_ORDER: dict[str, int] = {name: rank for rank, name in enumerate(
+    (Relation.ALTERED_REPOST, Relation.REVISION, Relation.IMPLEMENTATION, Relation.REPOST, Relation.IDENTICAL,
+     Relation.EXCERPT, Relation.INTERPRETATION))}
 
 
 def _related_order(cmp: schemas.Comparison) -> tuple[int, int]:

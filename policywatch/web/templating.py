@@ -15,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
+from diffing.model import Relation
 from policywatch.clock import shown, zone_label
 from policywatch.textsafe import clean_text
 from policywatch.web.params import MAX_QUERY
@@ -22,15 +23,15 @@ from policywatch.web.snippets import snippet_html
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
 
-RELATION_LABELS = {
-    "identical": "identical · 完全相同",
-    "repost": "repost · 转载",
-    "altered_repost": "altered repost · 改动转载",
-    "revision": "revision · 修订",
-    "excerpt": "excerpt · 节选",
-    "interpretation": "interpretation · 解读",
-    "implementation": "implementation · 实施方案",
-    "unrelated": "unrelated · 无关",
+RELATION_LABELS: dict[str, str] = {
+    Relation.IDENTICAL: "identical · 完全相同",
+    Relation.REPOST: "repost · 转载",
+    Relation.ALTERED_REPOST: "altered repost · 改动转载",
+    Relation.REVISION: "revision · 修订",
+    Relation.EXCERPT: "excerpt · 节选",
+    Relation.INTERPRETATION: "interpretation · 解读",
+    Relation.IMPLEMENTATION: "implementation · 实施方案",
+    Relation.UNRELATED: "unrelated · 无关",
 }
 
 PRIORITY_LABELS = {"high": "high · 高", "normal": "normal · 中", "low": "low · 低", "none": "none"}

@@ -16,8 +16,7 @@ from hypothesis import strategies as st
 from crawler.feedparse import FeedError, parse_feed
 from crawler.sources import KINDS as SOURCE_KINDS
 from crawler.sources import SourcesError, load_sources, parse_sources
-from policywatch.config import KINDS as CHANNEL_KINDS
-from policywatch.config import PRIORITIES, ConfigError, load_config, parse_config
+from policywatch.config import CHANNEL_KINDS, PRIORITIES, ConfigError, load_config, parse_config
 from tests.chaos.fuzzing import fuzz, fuzz_variants
 from tests.chaos.strategies import TOML_VALUES, config_tables, source_tables
 

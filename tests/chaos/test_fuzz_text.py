@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from crawler.normalise import NormaliseError, normalise
 from diffing import compare, fold, outline, parse
-from store.model import STATUSES
+from store.kinds import STATUSES
 from tests.chaos import pages
 from tests.chaos.fuzzing import fuzz, fuzz_variants
 from tests.chaos.strategies import ANY_TEXT, POLICY_ALPHABET, POLICY_TEXT, formatting_variant, outlined_text

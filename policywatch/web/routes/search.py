@@ -6,12 +6,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from diffing.model import RELATIONS
 from policywatch.web import queries
 from policywatch.web.archive_access import archive_for
 from policywatch.web.errors import WebError
 from policywatch.web.params import SearchFilters
 from policywatch.web.templating import render
-from store.model import RELATIONS, STATUSES
+from store.kinds import STATUSES
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
