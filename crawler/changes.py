@@ -19,7 +19,9 @@ from __future__ import annotations
 from typing import Any
 
 from crawler.urls import host_of
+from store.kinds import AlertKind
 from store.model import Document
+from store.records import AlertSummary
 
 #: How many changed clauses an alert summary carries (the full diff is rebuilt on the alert page).
 TOP_CHANGES = 5
@@ -102,19 +104,19 @@ def document_facts(doc: Document, source: str | None) -> dict[str, Any]:
 
 
 def change_summary(kind: str, diff: dict[str, Any], priority: str, facts: dict[str, Any],
-                   **extra: Any) -> dict[str, Any]:
+                   **extra: Any) -> AlertSummary:
     """The summary of a ``revised`` or ``plan_changed`` alert: the change first, then the facts."""
-    return {"kind": kind, **facts, "priority": priority, "figures": diff["figures"],
-            "changes": top_changes(diff), "title_change": diff["title_change"], "counts": diff["counts"],
-            "similarity": diff["similarity"], **extra}
+    return AlertSummary.from_dict({
+        "kind": kind, **facts, "priority": priority, "figures": diff["figures"], "changes": top_changes(diff),
+        "title_change": diff["title_change"], "counts": diff["counts"], "similarity": diff["similarity"], **extra})
 
 
 def status_summary(version: dict[str, Any] | None, facts: dict[str, Any], status_from: str | None,
-                   status_to: str, priority: str, message: str | None) -> dict[str, Any]:
+                   status_to: str, priority: str, message: str | None) -> AlertSummary:
     """The summary of a ``status`` alert: from/to, what the page said, and the last text kept."""
     version = version or {}
     last_text = "\n\n".join(p for p in (version.get("lead"), version.get("body")) if p)
-    return {"kind": "status", **{k: v or version.get(k) for k, v in facts.items()}, "priority": priority,
-            "status_from": status_from, "status_to": status_to, "event": status_label(status_from, status_to),
-            "message": message, "last_text": last_text[:LAST_TEXT_CHARS],
-            "last_version": version.get("seq")}
+    return AlertSummary.from_dict({
+        "kind": AlertKind.STATUS, **{k: v or version.get(k) for k, v in facts.items()}, "priority": priority,
+        "status_from": status_from, "status_to": status_to, "event": status_label(status_from, status_to),
+        "message": message, "last_text": last_text[:LAST_TEXT_CHARS], "last_version": version.get("seq")})

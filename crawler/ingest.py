@@ -36,6 +36,7 @@ from store.documents import version_text
 from store.kinds import AlertKind, SaveOutcome
 from store.model import Document
 from store.plans import plan_text
+from store.records import AlertSummary
 
 #: How many changed clauses an alert summary carries (the full diff is in the archive).
 TOP_CHANGES = 5
@@ -193,7 +194,7 @@ class Ingestor:
         _, created = self.archive.enqueue_alert(
             kind=AlertKind.STATUS, group_key=f"status:{saved.document_id}:{len(self.archive.events(saved.document_id))}",
             priority=priority, plan_id=None, document_id=saved.document_id, version_id=saved.version_id,
-            comparison_id=None, relation=None, title=summary["title"] or summary["url"] or "", summary=summary)
+            comparison_id=None, relation=None, title=summary.title or summary.url or "", summary=summary)
         return int(created)
 
     def _status_before_unreachable(self, document_id: int) -> str:
@@ -342,11 +343,11 @@ class Ingestor:
         return int(created)
 
 
-def alert_summary(doc: Document, comparison: dict[str, Any], *, plan: str, source: str | None) -> dict[str, Any]:
+def alert_summary(doc: Document, comparison: dict[str, Any], *, plan: str, source: str | None) -> AlertSummary:
     """The alert's payload: who said what, the changed figures first, the top changed clauses, counts."""
     changes = [c for c in comparison.get("changes", []) if c.get("kind") != "moved"]
-    return {
-        "kind": AlertKind.PLAN.value,
+    return AlertSummary.from_dict({
+        "kind": AlertKind.PLAN,
         "title": doc.title,
         "url": doc.url or doc.canonical_url,
         "account": doc.account,
@@ -365,4 +366,4 @@ def alert_summary(doc: Document, comparison: dict[str, Any], *, plan: str, sourc
         "provisional": bool(doc.meta.get("provisional")),
         "copies_plan_version": comparison.get("copies_plan_version"),
         "plan_version": comparison.get("plan_version"),
-    }
+    })

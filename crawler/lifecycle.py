@@ -29,6 +29,7 @@ from store import clock
 from store.archive import Archive
 from store.kinds import AlertKind, Priority
 from store.model import Document
+from store.records import AlertSummary
 
 #: Kinds of source (sources.toml) whose pages are official documents, whatever their host.
 OFFICIAL_SOURCE_KINDS = ("miit", "govcn", "gov", "column")
@@ -123,7 +124,7 @@ class LifecycleStep:
                              plan_title=version.get("title") or "", doc_title=doc.title).to_dict()
         summary = final_summary(draft["document_id"], saved.document_id, version, doc, comparison)
         if not self.archive.link("draft_of", draft["document_id"], other_id=saved.document_id,
-                                 data={"counts": summary["counts"]}):
+                                 data={"counts": summary.counts}):
             return 0
         _, created = self.archive.enqueue_alert(
             kind=AlertKind.FINAL, group_key=f"final:{draft['document_id']}:{saved.document_id}",
@@ -153,9 +154,10 @@ class LifecycleStep:
             plan_id=result.plan_id,
             document_id=saved.document_id, version_id=saved.version_id, comparison_id=comparison_id,
             relation=None, title=doc.title or name,
-            summary={"title": doc.title, "url": doc.url or doc.canonical_url, "account": issuer(doc),
-                     "source": saved.source, "published_at": doc.published_at, "plan": name, "reason": reason,
-                     "relation": "new_plan", "figures": [], "changes": [], "counts": {}})
+            summary=AlertSummary.from_dict({
+                "title": doc.title, "url": doc.url or doc.canonical_url, "account": issuer(doc),
+                "source": saved.source, "published_at": doc.published_at, "plan": name, "reason": reason,
+                "relation": AlertKind.NEW_PLAN, "figures": [], "changes": [], "counts": {}}))
         return int(created)
 
 
@@ -167,7 +169,7 @@ def interprets(doc: Document, plan_title: str, relation: str) -> bool:
 
 
 def final_summary(draft_id: int, final_id: int, draft: dict[str, Any], doc: Document,
-                  comparison: dict[str, Any]) -> dict[str, Any]:
+                  comparison: dict[str, Any]) -> AlertSummary:
     """The ``final`` alert's payload: both ids, counts, each changed article old → new, figures."""
     changes = [c for c in comparison.get("changes", []) if c.get("kind") != "moved"]
     counts = {kind: int((comparison.get("counts") or {}).get(kind, 0)) for kind in ("changed", "added", "removed",
@@ -178,15 +180,15 @@ def final_summary(draft_id: int, final_id: int, draft: dict[str, Any], doc: Docu
                for f in comparison.get("figures", [])]
     if figures:
         headline += ", 关键数字 " + "; ".join(f"{f['plan'] or '—'} → {f['doc'] or '—'}" for f in figures[:3])
-    return {
-        "title": doc.title, "url": doc.url or doc.canonical_url, "account": issuer(doc), "relation": "final",
+    return AlertSummary.from_dict({
+        "title": doc.title, "url": doc.url or doc.canonical_url, "account": issuer(doc), "relation": AlertKind.FINAL,
         "priority": "high", "published_at": doc.published_at, "draft_id": draft_id, "final_id": final_id,
         "draft_title": draft.get("title"), "headline": headline, "counts": counts,
         "similarity": comparison.get("similarity"),
         "changes": [{"kind": c.get("kind"), "section": c.get("section"), "plan_text": c.get("plan_text"),
                      "doc_text": c.get("doc_text")} for c in changes[:FINAL_CHANGES]],
         "figures": figures,
-    }
+    })
 
 
 def enqueue_due_deadlines(archive: Archive, on: date, days: tuple[int, ...] = lifecycle.DEADLINE_DAYS, *,
@@ -211,10 +213,11 @@ def enqueue_due_deadlines(archive: Archive, on: date, days: tuple[int, ...] = li
                 plan_id=None,
                 document_id=draft["document_id"], version_id=stored.get("latest_version_id"), comparison_id=None,
                 relation=None, title=draft["title"] or "",
-                summary={"title": draft["title"], "url": draft["url"], "account": draft["issuer"],
-                         "relation": "deadline", "deadline": draft["deadline"], "days_left": left,
-                         "reminder_days": ahead, "headline": f"意见反馈截止 {draft['deadline']}（还剩 {left} 天）",
-                         "figures": [], "changes": [], "counts": {}})
+                summary=AlertSummary.from_dict({
+                    "title": draft["title"], "url": draft["url"], "account": draft["issuer"],
+                    "relation": AlertKind.DEADLINE, "deadline": draft["deadline"], "days_left": left,
+                    "reminder_days": ahead, "headline": f"意见反馈截止 {draft['deadline']}（还剩 {left} 天）",
+                    "figures": [], "changes": [], "counts": {}}))
             created += 1
     return created
 

@@ -35,6 +35,8 @@ from policywatch.channels import Channel, DeliveryError
 from policywatch.config import Config, Rules
 from policywatch.messages import AlertView
 from store import clock
+from store.archive import Archive
+from store.records import AlertRecord
 
 log = logging.getLogger("policywatch.alerts")
 
@@ -101,7 +103,7 @@ def next_attempt(attempts: int, config: Config, *, now: datetime, retry_after: f
     return now + timedelta(seconds=delay)
 
 
-def deliver(archive: Any, config: Config, channels: Sequence[Channel], *, now: datetime | None = None,
+def deliver(archive: Archive, config: Config, channels: Sequence[Channel], *, now: datetime | None = None,
             lease_seconds: float | None = None, force: bool = False) -> DeliveryReport:
     """One delivery pass over ``channels``; a channel that raises never stops the others.
 
@@ -134,7 +136,7 @@ def deliver(archive: Any, config: Config, channels: Sequence[Channel], *, now: d
 class _ChannelPass:
     """One channel's share of a delivery pass."""
 
-    archive: Any
+    archive: Archive
     config: Config
     channel: Channel
     result: ChannelReport
@@ -170,7 +172,7 @@ class _ChannelPass:
         """One message per finished hour/day holding every alert created in it."""
         period, zone, due = self.channel.config.rules.digest or "hour", self.config.schedule.timezone, self.due_by()
         current = digest_bucket(due.isoformat(), period, zone)
-        buckets: dict[str, list[tuple[AlertView, dict[str, Any]]]] = defaultdict(list)
+        buckets: dict[str, list[tuple[AlertView, AlertRecord]]] = defaultdict(list)
         for record in self.archive.pending_deliveries(self.channel.name, now=due, limit=1000):
             alert = self.admitted(record)
             if alert:
@@ -186,7 +188,7 @@ class _ChannelPass:
             if not self.send(list(alerts), list(records), bucket=bucket):
                 return
 
-    def admitted(self, record: dict[str, Any]) -> AlertView | None:
+    def admitted(self, record: AlertRecord) -> AlertView | None:
         """The alert, or None after marking it skipped when the channel's rules keep it out."""
         alert = AlertView.from_record(record, base_url=self.config.base_url)
         if admitted(self.channel.config.rules, alert):
@@ -195,7 +197,7 @@ class _ChannelPass:
         self.result.skipped += 1
         return None
 
-    def send(self, alerts: list[AlertView], records: list[dict[str, Any]], *, bucket: str = "") -> bool:
+    def send(self, alerts: list[AlertView], records: list[AlertRecord], *, bucket: str = "") -> bool:
         """Send one message; mark its alerts delivered or failed. False when the channel failed."""
         key = idempotency_key(self.channel.name, [a.id for a in alerts], bucket)
         ids = ", ".join(str(a.id) for a in alerts)
@@ -211,11 +213,11 @@ class _ChannelPass:
         log.info("%s: sent alert %s (%s, key %s)", self.channel.name, ids, alerts[0].priority, key)
         return True
 
-    def failed(self, alerts: list[AlertView], records: list[dict[str, Any]], exc: Exception) -> None:
+    def failed(self, alerts: list[AlertView], records: list[AlertRecord], exc: Exception) -> None:
         """Record a failed attempt on every alert of the message, with the next retry time."""
         error = self.config.redactor(exc if isinstance(exc, DeliveryError) else f"{type(exc).__name__}: {exc}")
         retry_after = exc.retry_after if isinstance(exc, DeliveryError) else None
-        attempts = max(int(r.get("attempts") or 0) for r in records) + 1
+        attempts = max(r.attempts or 0 for r in records) + 1
         when = next_attempt(attempts, self.config, now=self.clock(), retry_after=retry_after)
         for alert in alerts:
             self.archive.mark_failed(alert.id, self.channel.name, error, when)

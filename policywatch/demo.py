@@ -142,16 +142,15 @@ def _pad(text: str, width: int) -> str:
 def show_alerts(archive: Archive, color: bool) -> None:
     """The alerts enqueued, high priority first, with their changed figures."""
     _heading("Alerts", color)
-    alerts = sorted(archive.alerts(), key=lambda a: (a["priority"] != "high", a["id"]))
+    alerts = sorted(archive.alerts(), key=lambda a: (a.priority != "high", a.id))
     if not alerts:
         print("  (none)")
     for alert in alerts:
-        summary = alert.get("summary") or {}
-        count = alert.get("doc_count") or 1
-        what = alert["relation"] or alert["kind"]
-        print(f"  [{alert['priority'].upper():<6}] {what:<15} {alert['title']}"
+        count = alert.doc_count or 1
+        what = alert.relation or alert.kind
+        print(f"  [{alert.priority.upper():<6}] {what:<15} {alert.title}"
               + (f"  (+{count - 1} more)" if count > 1 else ""))
-        for figure in summary.get("figures", [])[:3]:
+        for figure in alert.summary.figures[:3]:
             old, new = (figure.get("old"), figure.get("new")) if "old" in figure else (figure["plan"], figure["doc"])
             print(f"           figure: {old or '(none)'} → {new or '(removed)'}   {figure['context'][:32]}")
 
@@ -162,18 +161,18 @@ def show_diff(archive: Archive, plan: Any, color: bool) -> None:
     from diffing.render import render_text
 
     alerts = sorted(archive.alerts(kind="plan"),
-                    key=lambda a: (a["priority"] != "high", not (a.get("summary") or {}).get("figures")))
+                    key=lambda a: (a.priority != "high", not a.summary.figures))
     if not alerts:
         return
-    version = _latest(archive, alerts[0]["document_id"])
+    version = _latest(archive, alerts[0].document_id)
     _heading(f"Diff: tracked plan vs “{version['title']}” ({version.get('account') or ''})", color)
     text = "\n\n".join(p for p in (version.get("lead"), version.get("body")) if p)
     print(render_text(compare(plan.body, text, plan_title=plan.title, doc_title=version["title"]), color=color))
 
 
-def _latest(archive: Archive, document_id: int) -> dict[str, Any]:
+def _latest(archive: Archive, document_id: int | None) -> dict[str, Any]:
     """The latest stored version of a document ({} when it has none)."""
-    return (archive.get(document_id) or {}).get("version") or {}
+    return ((archive.get(document_id) if document_id else None) or {}).get("version") or {}
 
 
 def show_changes(archive: Archive, known: set[int], first: dict[str, Any], second: dict[str, Any]) -> None:

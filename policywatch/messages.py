@@ -16,7 +16,6 @@ tags or emphasis replaced by their full-width forms.
 from __future__ import annotations
 
 import html
-import json
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -25,6 +24,8 @@ from urllib.parse import quote
 
 from diffing.model import Relation
 from policywatch.textsafe import clean_data
+from store.kinds import AlertKind
+from store.records import AlertRecord, AlertSummary
 
 #: How each relation is named in messages.
 RELATION_LABELS: dict[str, str] = {
@@ -75,48 +76,34 @@ class AlertView:
     figures: tuple[dict[str, Any], ...] = ()
     changes: tuple[dict[str, Any], ...] = ()
     counts: dict[str, Any] = field(default_factory=dict)
-    summary: dict[str, Any] = field(default_factory=dict)
-    kind: str = "plan"
+    summary: AlertSummary = field(default_factory=AlertSummary)
+    kind: str = AlertKind.PLAN
 
     @classmethod
-    def from_record(cls, record: dict[str, Any], *, base_url: str) -> AlertView:
-        """Build from an archive alert dict (``summary`` may still be a JSON string)."""
-        summary = record.get("summary") or {}
-        if isinstance(summary, str):
-            try:
-                summary = json.loads(summary)
-            except ValueError:
-                summary = {}  # a damaged summary still makes a message from the alert's own columns
-        if not isinstance(summary, dict):
-            summary = {}
-        record, summary = clean_data(record), clean_data(summary)
-        alert_id = int(record["id"])
+    def from_record(cls, record: AlertRecord, *, base_url: str) -> AlertView:
+        """Build from an archive alert (its summary already decoded by the store), text made safe."""
+        summary = AlertSummary.from_dict(clean_data(record.summary.to_dict()))
+        clean: Any = clean_data
 
-        def pick(key: str, default: Any = None) -> Any:
+        def pick(key: str, column: Any = None) -> Any:
             value = summary.get(key)
-            return value if value not in (None, "") else record.get(key, default)
+            return value if value not in (None, "") else clean(column)
 
         return cls(
-            id=alert_id, title=str(pick("title") or "(untitled)"),
-            priority=str(pick("priority") or "normal"), relation=str(pick("relation") or "unknown"),
-            review_url=f"{base_url.rstrip('/')}/alerts/{alert_id}", url=pick("url"),
-            account=pick("account"), source=pick("source"),
-            plan=pick("plan") or record.get("plan_name"), doc_count=_doc_count(record),
-            created_at=record.get("created_at"), figures=_dicts(summary.get("figures")),
-            changes=_dicts(summary.get("changes")), counts=dict(summary.get("counts") or {}),
-            summary=summary, kind=str(record.get("kind") or summary.get("kind") or "plan"),
+            id=record.id, title=str(pick("title", record.title) or "(untitled)"),
+            priority=str(pick("priority", record.priority) or "normal"),
+            relation=str(pick("relation", record.relation) or "unknown"),
+            review_url=f"{base_url.rstrip('/')}/alerts/{record.id}", url=pick("url", record.url),
+            account=summary.account, source=pick("source", record.source),
+            plan=summary.plan or clean(record.plan_name), doc_count=_doc_count(record),
+            created_at=record.created_at, figures=tuple(summary.figures), changes=tuple(summary.changes),
+            counts=dict(summary.counts), summary=summary, kind=str(record.kind or summary.kind or AlertKind.PLAN),
         )
 
 
-def _dicts(value: Any) -> tuple[dict[str, Any], ...]:
-    return tuple(item for item in value if isinstance(item, dict)) if isinstance(value, list) else ()
-
-
-def _doc_count(record: dict[str, Any]) -> int:
-    for key in ("doc_count", "documents_count", "document_count"):
-        if record.get(key):
-            return int(record[key])
-    return max(1, len(record.get("documents") or ()))
+def _doc_count(record: AlertRecord) -> int:
+    """How many documents the alert groups (at least one)."""
+    return record.doc_count or max(1, len(record.documents or ()))
 
 
 # --- the lines every format shares ----------------------------------------------------------
@@ -144,17 +131,17 @@ def headline(alert: AlertView) -> str | None:
     None for a ``plan`` alert (its subject is the document and the relation).
     """
     if alert.kind == "plan":
-        copied = alert.summary.get("copies_plan_version")
-        return f"转载旧版：v{copied}（方案现为 v{alert.summary.get('plan_version')}）" if copied else None
+        copied = alert.summary.copies_plan_version
+        return f"转载旧版：v{copied}（方案现为 v{alert.summary.plan_version}）" if copied else None
     if alert.kind == "status":
-        event = str(alert.summary.get("event") or alert.summary.get("status_to") or "")
+        event = alert.summary.event or alert.summary.status_to or ""
         return f"{STATUS_LABELS.get(event, event)}：{clip(alert.title, TITLE_CHARS)}"
-    if alert.kind in ("final", "deadline") and alert.summary.get("headline"):
-        return str(alert.summary["headline"])  # 征求意见稿 → 正式稿: 2 条修改… / 意见反馈截止 2026-03-31（还剩 7 天）
+    if alert.kind in ("final", "deadline") and alert.summary.headline:
+        return alert.summary.headline  # 征求意见稿 → 正式稿: 2 条修改… / 意见反馈截止 2026-03-31（还剩 7 天）
     label = KIND_LABELS.get(alert.kind, alert.kind)
     what = _first_change(alert)
     if alert.kind == "plan_changed":
-        versions = _versions(alert.summary, "from_plan_version", "to_plan_version")
+        versions = _versions(alert.summary.from_plan_version, alert.summary.to_plan_version)
         label = f"{label} {alert.plan or ''} {versions}".rstrip()
     return f"{label}：{what}" if what else label
 
@@ -167,15 +154,15 @@ def _first_change(alert: AlertView) -> str:
         if old and new:
             return f"{old} → {new}"
         return figure_line(figure)
-    title = alert.summary.get("title_change")
-    if isinstance(title, dict) and title.get("new"):
+    title = alert.summary.title_change
+    if title and title.get("new"):
         return f"标题 「{clip(str(title.get('old') or ''), 40)}」 → 「{clip(str(title['new']), 40)}」"
     return change_line(alert.changes[0]) if alert.changes else ""
 
 
-def _versions(summary: dict[str, Any], old: str, new: str) -> str:
-    """``v1 → v2`` from two summary keys ('' when absent)."""
-    return f"v{summary[old]} → v{summary[new]}" if summary.get(old) and summary.get(new) else ""
+def _versions(old: int | None, new: int | None) -> str:
+    """``v1 → v2`` ('' when either is absent)."""
+    return f"v{old} → v{new}" if old and new else ""
 
 
 def _old(item: dict[str, Any], legacy: str) -> Any:
@@ -201,7 +188,7 @@ def facts(alert: AlertView) -> list[tuple[str, str]]:
     counted = ", ".join(f"{alert.counts[k]} {k}" for k in CLAUSE_COUNTS if alert.counts.get(k))
     if counted:
         pairs.append(("Clauses", counted))
-    if alert.summary.get("provisional"):
+    if alert.summary.provisional:
         pairs.append(("Note", "provisional: from the feed's summary, the article itself could not be fetched"))
     return pairs
 
@@ -212,14 +199,14 @@ def _change_facts(alert: AlertView) -> list[tuple[str, str]]:
     pairs = [("Kind", KIND_LABELS.get(alert.kind, alert.kind)), ("Priority", alert.priority)]
     if alert.kind != "plan_changed":
         pairs.append(("Document", alert.title))
-    versions = (_versions(summary, "from_version", "to_version")
-                or _versions(summary, "from_plan_version", "to_plan_version"))
+    versions = (_versions(summary.from_version, summary.to_version)
+                or _versions(summary.from_plan_version, summary.to_plan_version))
     if versions:
         pairs.append(("Versions", versions))
-    if summary.get("status_to"):
-        pairs.append(("Status", f"{summary.get('status_from') or '-'} → {summary['status_to']}"))
-    if summary.get("message"):
-        pairs.append(("Page says", str(summary["message"])))
+    if summary.status_to:
+        pairs.append(("Status", f"{summary.status_from or '-'} → {summary.status_to}"))
+    if summary.message:
+        pairs.append(("Page says", summary.message))
     pairs += [(label, str(value)) for label, value in (
         ("Source", alert.source), ("Account", alert.account), ("Plan", alert.plan)) if value]
     counted = ", ".join(f"{alert.counts[k]} {k}" for k in CLAUSE_COUNTS if alert.counts.get(k))
@@ -360,7 +347,7 @@ def render_json(batch: Sequence[AlertView], *, idempotency_key: str) -> dict[str
                "priority": a.priority,
                "relation": a.relation, "url": a.url, "account": a.account, "source": a.source,
                "plan": a.plan, "doc_count": a.doc_count, "created_at": a.created_at,
-               "summary": a.summary} for a in batch]
+               "summary": a.summary.to_dict()} for a in batch]
     return {"idempotency_key": idempotency_key, "subject": subject(batch), "alerts": alerts}
 
 
@@ -438,12 +425,12 @@ def _render_one(alert: AlertView, cap: int, style: Any) -> str:
     head = [style.title(clip(change or alert.title, TITLE_CHARS))]
     head += [style.fact(label, clip(value, 200)) for label, value in facts(alert)]
     optional = _section(style, "Changed figures", _unique(figure_line(f) for f in alert.figures))
-    title = alert.summary.get("title_change")
-    if isinstance(title, dict) and title.get("new"):
+    title = alert.summary.title_change
+    if title and title.get("new"):
         optional += _section(style, "Changed title", [f"「{title.get('old') or ''}」 → 「{title['new']}」"])
     optional += _section(style, "Changed clauses", _unique(change_line(c) for c in alert.changes))
-    if alert.summary.get("last_text"):
-        optional += _section(style, "Last text kept", [clip(str(alert.summary["last_text"]), LAST_TEXT_SHOWN)])
+    if alert.summary.last_text:
+        optional += _section(style, "Last text kept", [clip(alert.summary.last_text, LAST_TEXT_SHOWN)])
     if web_url(alert.url):
         optional.append(style.link("Original", alert.url))
     optional.append(style.link("Review the changes", alert.review_url))

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from store.base import ArchiveBase, decode
 from store.kinds import AlertKind
+from store.records import AlertSummary
 
 if TYPE_CHECKING:
     from store.outbox import OutboxMixin
@@ -107,8 +108,9 @@ class HealthMixin(ArchiveBase):
             return None
         last = runs[0]
         errors = last.get("errors") or []
-        summary = {"title": title, "priority": priority, "source": name, "kind": kind.value,
-                   "last_error": errors[-1] if errors else None, "failing_runs": streak(runs[1:]) or now_failing}
+        summary = AlertSummary.from_dict({
+            "title": title, "priority": priority, "source": name, "kind": kind,
+            "last_error": errors[-1] if errors else None, "failing_runs": streak(runs[1:]) or now_failing})
         outbox = cast("OutboxMixin", self)  # the Archive composes this mixin with the outbox
         outbox.enqueue_alert(group_key=f"{kind.value}:{name}:{last['id']}", priority=priority, plan_id=None,
                              document_id=None, version_id=None, comparison_id=None, relation=None, title=title,

@@ -17,6 +17,7 @@ from store.base import ArchiveBase, dumps, id_param, inserted_id, now
 from store.errors import ArchiveError, SearchError
 from store.filters import check_plan, check_priority, check_source
 from store.kinds import AlertKind, alert_kind
+from store.records import AlertRecord, AlertSummary
 
 _STATES = {"unread": "a.reviewed_at IS NULL", "reviewed": "a.reviewed_at IS NOT NULL"}
 _ALERT_COLUMNS = (
@@ -50,15 +51,18 @@ class OutboxMixin(ArchiveBase):
 
     def enqueue_alert(self, *, group_key: str, priority: str, plan_id: int | None, document_id: int | None,
                       version_id: int | None, comparison_id: int | None, relation: str | None, title: str,
-                      summary: dict[str, Any], kind: AlertKind | str = AlertKind.PLAN) -> tuple[int, bool]:
+                      summary: AlertSummary | dict[str, Any], kind: AlertKind | str = AlertKind.PLAN) -> tuple[int, bool]:
         """Record an alert of ``kind`` (store.kinds), or attach the document to the open alert of its group.
 
         Returns ``(alert_id, created)``; the same version twice attaches nothing.
         ``plan_id``, ``comparison_id`` and ``relation`` are None for alerts about no plan
         (a status change has no comparison); ``document_id`` and ``version_id`` are None
         for alerts about no document (a failing source): such an alert is created once
-        per open group and lists no documents.
+        per open group and lists no documents. ``summary`` is encoded here, once (a dict is
+        read as an :class:`AlertSummary` first).
         """
+        if not isinstance(summary, AlertSummary):
+            summary = AlertSummary.from_dict(summary)
         try:
             kind = alert_kind(kind)
         except ValueError as exc:
@@ -83,7 +87,7 @@ class OutboxMixin(ArchiveBase):
                 " relation, title, summary, doc_count, created_at, updated_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)"),
                 (group_key, kind.value, priority, plan_id, document_id, version_id, comparison_id, relation,
-                 title, dumps(summary), stamp, stamp)))
+                 title, dumps(summary.to_dict()), stamp, stamp)))
             if version_id is not None:
                 self._attach(conn, alert_id, document_id, version_id, comparison_id)
             return alert_id, True
@@ -107,7 +111,7 @@ class OutboxMixin(ArchiveBase):
 
     def alerts(self, *, state: str | None = None, priority: str | None = None, plan: str | int | None = None,
                source: str | None = None, kind: str | None = None, limit: int = 50,
-               offset: int = 0) -> list[dict[str, Any]]:
+               offset: int = 0) -> list[AlertRecord]:
         """Alerts newest first; ``state`` is unread | reviewed; ``plan`` a name or id; ``kind`` an AlertKind.
 
         An unknown priority, plan, source or kind is a SearchError (the same line in CLI, web and API).
@@ -135,10 +139,11 @@ class OutboxMixin(ArchiveBase):
             where.append("(p.name = ? OR p.id = ?)")
             params += [str(plan), id_param(plan)]
         clause = f"WHERE {' AND '.join(where)}" if where else ""
-        return self.rows(f"{_ALERT_SELECT} {clause} ORDER BY a.created_at DESC, a.id DESC LIMIT ? OFFSET ?",
+        rows = self.rows(f"{_ALERT_SELECT} {clause} ORDER BY a.created_at DESC, a.id DESC LIMIT ? OFFSET ?",
                          [*params, int(limit), int(offset)])
+        return [AlertRecord.from_row(row) for row in rows]
 
-    def alert(self, alert_id: int) -> dict[str, Any] | None:
+    def alert(self, alert_id: int) -> AlertRecord | None:
         """One alert with ``documents`` (each grouped document) and ``deliveries`` (per channel)."""
         found = self.row(f"{_ALERT_SELECT} WHERE a.id = ?", (alert_id,))
         if found is None:
@@ -151,7 +156,7 @@ class OutboxMixin(ArchiveBase):
             (alert_id,))
         found["deliveries"] = self.rows(
             "SELECT * FROM alert_deliveries WHERE alert_id = ? ORDER BY channel", (alert_id,))
-        return found
+        return AlertRecord.from_row(found)
 
     def set_reviewed(self, alert_id: int, reviewed: bool) -> None:
         """Mark an alert reviewed (or unread again)."""
@@ -162,18 +167,19 @@ class OutboxMixin(ArchiveBase):
             raise ArchiveError(f"no alert {alert_id} in the archive")
 
     def pending_deliveries(self, channel: str, *, now: datetime | str | None = None,
-                           limit: int = 100) -> list[dict[str, Any]]:
+                           limit: int = 100) -> list[AlertRecord]:
         """Alerts not yet delivered on ``channel`` that are due (never tried, or retry time passed).
 
         A failure recorded with no ``next_attempt_at`` is final and never due again.
         """
-        return self.rows(
+        rows = self.rows(
             f"{_ALERT_COLUMNS}, coalesce(ad.attempts, 0) AS attempts, ad.last_error, ad.next_attempt_at"
             f"{_ALERT_FROM} LEFT JOIN alert_deliveries ad ON ad.alert_id = a.id AND ad.channel = ? WHERE {_DUE}"
             " ORDER BY a.id LIMIT ?", (channel, timestamp(now), int(limit)))
+        return [AlertRecord.from_row(row) for row in rows]
 
     def claim_deliveries(self, channel: str, *, now: datetime | str | None = None, limit: int = 100,
-                         lease_seconds: float = 300) -> list[dict[str, Any]]:
+                         lease_seconds: float = 300) -> list[AlertRecord]:
         """Like pending_deliveries, but atomically leases them (status pending) for ``lease_seconds``.
 
         Two deliverers never get the same alert; a deliverer that dies leaves the
@@ -186,7 +192,7 @@ class OutboxMixin(ArchiveBase):
                 conn.execute(
                     "INSERT INTO alert_deliveries (alert_id, channel, status, attempts, next_attempt_at)"
                     " VALUES (?, ?, 'pending', 0, ?) ON CONFLICT (alert_id, channel) DO UPDATE SET"
-                    " status = 'pending', next_attempt_at = excluded.next_attempt_at", (alert["id"], channel, until))
+                    " status = 'pending', next_attempt_at = excluded.next_attempt_at", (alert.id, channel, until))
             return due
 
     def mark_delivered(self, alert_id: int, channel: str, idempotency_key: str) -> None:

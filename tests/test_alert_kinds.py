@@ -41,9 +41,9 @@ def test_alerts_are_stored_and_filtered_by_kind(tmp_path: Path) -> None:
     with Archive(tmp_path / "a.db") as archive:
         revised = _alert(archive, "revised", "https://x/1")
         status = _alert(archive, AlertKind.STATUS, "https://x/2")
-        assert [a["id"] for a in archive.alerts(kind="revised")] == [revised]
-        assert [a["kind"] for a in archive.alerts(kind="status")] == ["status"]
-        assert archive.alert(status)["kind"] == "status"
+        assert [a.id for a in archive.alerts(kind="revised")] == [revised]
+        assert [a.kind for a in archive.alerts(kind="status")] == ["status"]
+        assert archive.alert(status).kind == "status"
         with pytest.raises(ArchiveError, match="unknown alert kind 'revsed'"):
             archive.alerts(kind="revsed")
         with pytest.raises(ArchiveError, match="unknown alert kind"):
@@ -58,7 +58,7 @@ def test_an_alert_about_no_document_is_created_once_per_open_group(tmp_path: Pat
         first = archive.enqueue_alert(**args)
         again = archive.enqueue_alert(**args)
         assert first[1] and not again[1] and first[0] == again[0]
-        assert archive.alert(first[0])["documents"] == []
+        assert archive.alert(first[0]).documents == []
 
 
 def test_alerts_of_an_older_archive_become_plan_alerts(tmp_path: Path) -> None:
@@ -70,7 +70,7 @@ def test_alerts_of_an_older_archive_become_plan_alerts(tmp_path: Path) -> None:
     db.conn.commit()
     db.close()
     with Archive(old) as archive:
-        assert [a["kind"] for a in archive.alerts()] == ["plan"]
+        assert [a.kind for a in archive.alerts()] == ["plan"]
 
 
 def test_rules_filter_by_kind_and_reject_unknown_kinds() -> None:

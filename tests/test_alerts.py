@@ -36,7 +36,7 @@ def _pass(archive, config, **kwargs):
 
 
 def _status(archive, alert_id):
-    return {d["channel"]: d for d in archive.alert(alert_id)["deliveries"]}
+    return {d["channel"]: d for d in archive.alert(alert_id).deliveries}
 
 
 def test_each_alert_reaches_every_channel_once(archive):
@@ -125,7 +125,7 @@ def test_failing_channel_never_blocks_the_others(archive, caplog):
         assert _status(archive, alert_id)["wecom"]["status"] == "delivered"
     stored = _status(archive, ids[0])["broken"]
     assert stored["status"] == "failed" and stored["next_attempt_at"]
-    everything = caplog.text + str(archive.alert(ids[0])["deliveries"])
+    everything = caplog.text + str(archive.alert(ids[0]).deliveries)
     assert "dead-channel-secret-key" not in everything
     assert "smtp-Password-never-shown" not in everything
 
@@ -168,7 +168,7 @@ def test_hourly_digest_waits_for_the_hour_then_sends_one_message(archive):
         (body,) = hook.bodies()
     assert later.sent == 3 and again.sent == 0
     assert sorted(a["id"] for a in body["alerts"]) == ids
-    bucket = digest_bucket(archive.alert(ids[0])["created_at"], "hour")
+    bucket = digest_bucket(archive.alert(ids[0]).created_at, "hour")
     assert body["idempotency_key"] == idempotency_key("digest", ids, bucket)
 
 
@@ -210,7 +210,7 @@ def test_per_minute_limit_holds_the_rest_for_a_later_pass(archive):
     assert first.sent == 2 and first.channels[0].throttled and "per-minute limit" in first.channels[0].line()
     assert second.sent == 0
     pending = archive.pending_deliveries("bot")
-    assert [a["id"] for a in pending] == ids[2:]  # nothing lost, nothing marked failed
+    assert [a.id for a in pending] == ids[2:]  # nothing lost, nothing marked failed
     assert build_channels(_config({"name": "x", "kind": "wecom", "url": "https://x"}))[0].per_minute == 20
 
 

@@ -139,7 +139,7 @@ def test_sender_killed_after_sending_resends_once_with_the_same_key(tmp_path):
         sender["process"].wait(timeout=60)
         assert sender["process"].returncode == -signal.SIGKILL
         with Archive(tmp_path / "pw.db") as archive:
-            assert archive.alert(alert_id)["deliveries"][0]["status"] != "delivered"
+            assert archive.alert(alert_id).deliveries[0]["status"] != "delivered"
         _lease_runs_out(tmp_path / "pw.db")  # the dead sender's lease (delivery_lease = 10m)
         again = _cli(tmp_path, "alerts", "send", env=ENV)
         third = _cli(tmp_path, "alerts", "send", env=ENV)
@@ -149,7 +149,7 @@ def test_sender_killed_after_sending_resends_once_with_the_same_key(tmp_path):
     assert len(posts) == 2  # re-sent at most once
     assert posts[0].headers["Idempotency-Key"] == posts[1].headers["Idempotency-Key"]
     with Archive(tmp_path / "pw.db") as archive:
-        delivery = archive.alert(alert_id)["deliveries"][0]
+        delivery = archive.alert(alert_id).deliveries[0]
     assert delivery["status"] == "delivered"
     assert delivery["idempotency_key"] == posts[0].headers["Idempotency-Key"]
 

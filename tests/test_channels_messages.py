@@ -15,6 +15,7 @@ from policywatch.messages import (
     render_text,
     subject,
 )
+from store.records import AlertRecord
 from tests.support.alerts import summary
 
 BASE = "https://pw.example.org"
@@ -22,8 +23,8 @@ INBOX = BASE + "/alerts"
 
 
 def _view(alert_id=5, doc_count=1, **overrides):
-    return AlertView.from_record({"id": alert_id, "doc_count": doc_count, "plan_name": "ai-plan",
-                                  "summary": summary(**overrides)}, base_url=BASE)
+    return AlertView.from_record(AlertRecord.from_row({"id": alert_id, "doc_count": doc_count, "plan_name": "ai-plan",
+                                                       "summary": summary(**overrides)}), base_url=BASE)
 
 
 def test_figures_come_before_clauses_and_the_review_link_ends():
@@ -97,7 +98,7 @@ def test_fit_keeps_order_and_cap(head, optional, cap):
 
 def test_a_damaged_summary_still_gives_a_message():
     record = {"id": 9, "summary": "{not json", "title": "标题", "priority": "high", "relation": "revision"}
-    text = render_text([AlertView.from_record(record, base_url=BASE)], inbox_url=INBOX)
+    text = render_text([AlertView.from_record(AlertRecord.from_row(record), base_url=BASE)], inbox_url=INBOX)
     assert text.startswith("标题") and "Priority: high" in text and f"{BASE}/alerts/9" in text
 
 

@@ -23,6 +23,7 @@ from cryptography.x509.oid import NameOID
 from policywatch.channels import DeliveryError, build_channels
 from policywatch.config import parse_config
 from policywatch.messages import AlertView
+from store.records import AlertRecord
 from tests.support.alerts import PLAN_TITLE, summary
 from tests.support.smtp import PASSWORD, Inbox, LoopbackSMTP, authenticator
 
@@ -30,7 +31,7 @@ from tests.support.smtp import PASSWORD, Inbox, LoopbackSMTP, authenticator
 def _alert(**overrides) -> AlertView:
     record = {"id": 7, "summary": summary(**overrides), "doc_count": 1, "plan_name": "ai-plan",
               "created_at": "2026-01-07T10:00:00+00:00"}
-    return AlertView.from_record(record, base_url="https://pw.example.org")
+    return AlertView.from_record(AlertRecord.from_row(record), base_url="https://pw.example.org")
 
 
 def _channel(port: int, **extra):
@@ -148,9 +149,9 @@ def test_smtps_tls_from_the_first_byte(tmp_path):
 
 def test_digest_mail_lists_every_alert(smtp_server):
     controller, inbox = smtp_server
-    batch = [_alert(), AlertView.from_record({"id": 8, "summary": summary(title="第二条解读", priority="normal",
-                                                                            relation="interpretation")},
-                                             base_url="https://pw.example.org")]
+    second = AlertRecord.from_row({"id": 8, "summary": summary(title="第二条解读", priority="normal",
+                                                              relation="interpretation")})
+    batch = [_alert(), AlertView.from_record(second, base_url="https://pw.example.org")]
     _channel(controller.port).send(batch, "pw-digest2-x")
     mail = _parse(inbox.messages[0][2])
     assert "2 alerts" in str(mail["Subject"])

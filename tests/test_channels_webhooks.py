@@ -20,6 +20,7 @@ from policywatch.channels import DeliveryError, build_channels
 from policywatch.channels.wecom import WECOM_MAX_BYTES
 from policywatch.config import parse_config
 from policywatch.messages import AlertView
+from store.records import AlertRecord
 from tests.support.alerts import PLAN_TITLE, Response, receiver, summary
 
 BASE = "https://pw.example.org"
@@ -27,7 +28,7 @@ BASE = "https://pw.example.org"
 
 def _alert(alert_id: int = 7, **overrides) -> AlertView:
     record = {"id": alert_id, "summary": summary(**overrides), "doc_count": 1, "plan_name": "ai-plan"}
-    return AlertView.from_record(record, base_url=BASE)
+    return AlertView.from_record(AlertRecord.from_row(record), base_url=BASE)
 
 
 def _channel(kind: str, url: str, **extra):

@@ -32,7 +32,7 @@ def health(db: Path) -> dict:
 
 def alert_kinds(db: Path) -> list[str]:
     with Archive(db) as archive:
-        return [a["kind"] for a in reversed(archive.alerts(limit=100))]
+        return [a.kind for a in reversed(archive.alerts(limit=100))]
 
 
 @pytest.fixture(scope="module")

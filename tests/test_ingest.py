@@ -46,8 +46,8 @@ def test_changed_plan_figure_is_a_high_priority_alert_with_the_figure_first(arch
     assert result.relations["ai-plan"] != "unrelated"
     assert result.alerts == 1
     [alert] = archive.alerts()
-    assert alert["priority"] == "high"
-    summary = alert["summary"] if isinstance(alert["summary"], dict) else json.loads(alert["summary"])
+    assert alert.priority == "high"
+    summary = alert.summary.to_dict()
     assert summary["figures"][0] == {"context": summary["figures"][0]["context"], "plan": "不少于50000家",
                                      "doc": "不少于60000家"}
     assert summary["url"] == url and summary["plan"] == "ai-plan" and summary["relation"] == result.relations["ai-plan"]
@@ -73,7 +73,7 @@ def test_faithful_reposts_with_different_leads_share_one_alert(archive):
     assert len({r.document_id for r in results}) == 4
     assert sum(r.alerts for r in results) == 1, "one alert, the other reposts attached to it"
     [alert] = archive.alerts()
-    grouped = archive.alert(alert["id"])["documents"]
+    grouped = archive.alert(alert.id).documents
     assert sorted(d["document_id"] for d in grouped) == sorted(r.document_id for r in results)
 
 

@@ -29,7 +29,7 @@ def archive(tmp_path: Path):
 
 
 def _kinds(archive: Archive) -> list[tuple[str, str]]:
-    return [(a["kind"], a["priority"]) for a in reversed(archive.alerts(limit=100))]
+    return [(a.kind, a.priority) for a in reversed(archive.alerts(limit=100))]
 
 
 def test_formatting_only_is_no_version_and_no_alert(archive):
@@ -50,9 +50,9 @@ def test_wording_is_normal_figures_and_added_clauses_are_high_and_the_title_is_n
     ingest.ingest_document(_doc(BODY.replace("各地要加强", "各地要切实加强") + "\n\n三、本通知自印发之日起施行。",
                                 title="算力解读（更新）"))
     assert _kinds(archive) == [("revised", "normal"), ("revised", "high"), ("revised", "normal")]
-    latest = archive.alerts(limit=1)[0]["summary"]
-    assert latest["title_change"] == {"old": "算力解读", "new": "算力解读（更新）"}
-    assert (latest["from_version"], latest["to_version"]) == (3, 4)
+    latest = archive.alerts(limit=1)[0].summary
+    assert latest.title_change == {"old": "算力解读", "new": "算力解读（更新）"}
+    assert (latest.from_version, latest.to_version) == (3, 4)
 
 
 def test_a_provisional_feed_copy_upgraded_is_not_a_revision(archive):
@@ -69,12 +69,12 @@ def test_deleted_then_restored_alerts_twice_and_official_pages_are_high(archive)
     ingest.ingest_document(_gone("deleted", "该内容已被发布者删除"))
     ingest.ingest_document(_doc())
     assert _kinds(archive) == [("status", "normal"), ("status", "normal")]
-    events = [(a["summary"]["status_from"], a["summary"]["status_to"]) for a in reversed(archive.alerts())]
+    events = [(a.summary.status_from, a.summary.status_to) for a in reversed(archive.alerts())]
     assert events == [("ok", "deleted"), ("deleted", "ok")]
     official = "https://www.miit.gov.cn/zwgk/a.html"
     ingest.ingest_document(finish(Document(kind="miit", url=official, title="通知", body=BODY)))
     ingest.ingest_document(Document(kind="miit", url=official, status="unavailable"))
-    assert archive.alerts(limit=1)[0]["priority"] == "high"
+    assert archive.alerts(limit=1)[0].priority == "high"
 
 
 def test_a_short_anti_bot_spell_is_silent_but_a_deletion_after_it_is_not(archive):
@@ -86,4 +86,4 @@ def test_a_short_anti_bot_spell_is_silent_but_a_deletion_after_it_is_not(archive
     ingest.ingest_document(_gone("unreachable", "环境异常"))
     ingest.ingest_document(_gone("deleted", "该内容已被发布者删除"))
     (alert,) = archive.alerts()
-    assert (alert["summary"]["status_from"], alert["summary"]["status_to"]) == ("ok", "deleted")
+    assert (alert.summary.status_from, alert.summary.status_to) == ("ok", "deleted")

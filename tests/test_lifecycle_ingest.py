@@ -31,7 +31,7 @@ def test_rules_can_turn_auto_plans_off_or_exclude_titles(archive):
     result = Ingestor(archive).ingest_document(miit("c", f"关于印发《{NAME}》的通知", BODY + "\n\n（此件公开发布）"))
     [plan] = archive.plan_listing()
     assert (plan["name"], plan["origin"], plan["home"]) == (NAME, "auto", result.document_id)
-    assert [a["kind"] for a in archive.alerts()] == ["new_plan"]
+    assert [a.kind for a in archive.alerts()] == ["new_plan"]
 
 
 def test_a_wechat_copy_never_becomes_a_plan_and_rules_survive_the_settings_round_trip(archive):
@@ -52,9 +52,9 @@ def test_deadline_reminders_once_each_and_none_after_the_final(archive):
     assert enqueue_due_deadlines(archive, deadline - timedelta(days=7)) == 1
     assert enqueue_due_deadlines(archive, deadline - timedelta(days=6)) == 0, "the 7-day reminder is sent once"
     assert enqueue_due_deadlines(archive, deadline - timedelta(days=1)) == 1
-    reminders = [a for a in archive.alerts() if a["kind"] == "deadline"]
-    assert sorted(a["summary"]["days_left"] for a in reminders) == [1, 7]
-    assert all(a["document_id"] == draft.document_id for a in reminders)
+    reminders = [a for a in archive.alerts() if a.kind == "deadline"]
+    assert sorted(a.summary.get("days_left") for a in reminders) == [1, 7]
+    assert all(a.document_id == draft.document_id for a in reminders)
     Ingestor(archive).ingest_document(miit("f", f"关于印发《{NAME}（试行）》的通知", BODY, published="2026-12-30"))
     [consultation] = archive.consultations()
     assert consultation["final_document_id"] is not None

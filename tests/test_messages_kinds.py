@@ -11,6 +11,7 @@ from policywatch.messages import (
     render_text,
     subject,
 )
+from store.records import AlertRecord
 
 BASE = "https://pw.example.org"
 INBOX = BASE + "/alerts"
@@ -26,7 +27,8 @@ REVISED = {
 
 
 def _view(summary: dict, *, kind: str, alert_id: int = 9, **record: object) -> AlertView:
-    return AlertView.from_record({"id": alert_id, "kind": kind, "summary": summary, **record}, base_url=BASE)
+    return AlertView.from_record(AlertRecord.from_row({"id": alert_id, "kind": kind, "summary": summary, **record}),
+                                 base_url=BASE)
 
 
 def test_a_revision_says_old_and_new_figure_first_everywhere():

@@ -174,7 +174,7 @@ def test_changed_page_reaches_the_webhook_once(tmp_path):
     for secret in SECRETS.values():
         assert secret not in service_log  # a failing channel's token and password never reach the log
     with Archive(tmp_path / "pw.db") as archive:
-        stored = str([archive.alert(a["id"])["deliveries"] for a in archive.alerts()])
+        stored = str([archive.alert(a.id).deliveries for a in archive.alerts()])
     assert "dead-bot" in stored and not any(secret in stored for secret in SECRETS.values())
     sent = [h["alerts"][0] for h in hooks()]
     (revised,) = [a for a in sent if a["kind"] == "revised"]

@@ -66,11 +66,11 @@ def test_a_changed_figure_gives_one_revised_alert_on_every_channel(tmp_path, smt
         third = crawl_counts(sources, db)
         assert (third["changed"], third["alerts"]) == (0, 0), third
     (alert,) = _alerts(db)
-    assert alert["kind"] == "revised" and alert["priority"] == "high"
-    summary = alert["summary"]
-    assert any(f["old"].endswith("50000家") or f["old"] == "50000" for f in summary["figures"]), summary
-    assert any("60000" in f["new"] for f in summary["figures"])
-    assert summary["title_change"] is None and summary["changes"][0]["kind"] == "changed"
+    assert alert.kind == "revised" and alert.priority == "high"
+    summary = alert.summary
+    assert any(f["old"].endswith("50000家") or f["old"] == "50000" for f in summary.figures), summary
+    assert any("60000" in f["new"] for f in summary.figures)
+    assert summary.title_change is None and summary.changes[0]["kind"] == "changed"
 
     hooks = {}
     with receiver() as wecom, receiver() as dingtalk, receiver() as feishu, receiver() as webhook:
@@ -139,10 +139,10 @@ def test_a_deleted_wechat_article_gives_one_status_alert(tmp_path):
     (db, first), *_ = list(_wechat_crawls(tmp_path, [_wechat_article(), deleted, deleted]))
     assert first["new"] == 1
     (alert,) = _alerts(db, "status")
-    assert alert["priority"] == "normal"  # a WeChat repost disappearing
-    summary = alert["summary"]
-    assert (summary["status_from"], summary["status_to"]) == ("ok", "deleted")
-    assert "不少于50000家" in summary["last_text"]
+    assert alert.priority == "normal"  # a WeChat repost disappearing
+    summary = alert.summary
+    assert (summary.status_from, summary.status_to) == ("ok", "deleted")
+    assert "不少于50000家" in (summary.last_text or "")
     assert len(_alerts(db)) == 1
 
 
@@ -155,8 +155,8 @@ def test_the_anti_bot_page_alerts_only_once_it_persists(tmp_path):
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT status, unreachable_checks FROM documents").fetchone() == ("unreachable", 4)
     (alert,) = _alerts(db)  # at the third check, and only once
-    assert alert["kind"] == "status" and alert["summary"]["status_to"] == "unreachable"
-    assert alert["summary"]["status_from"] == "ok"
+    assert alert.kind == "status" and alert.summary.status_to == "unreachable"
+    assert alert.summary.status_from == "ok"
 
 
 def test_unreachable_after_is_configurable(tmp_path):
@@ -164,7 +164,7 @@ def test_unreachable_after_is_configurable(tmp_path):
     *_, (db, _counts) = _wechat_crawls(tmp_path, [_wechat_article(), verify], "-s",
                                        "POLICYWATCH_UNREACHABLE_AFTER=1")
     (alert,) = _alerts(db)
-    assert alert["summary"]["status_to"] == "unreachable"
+    assert alert.summary.status_to == "unreachable"
 
 
 PLAN_NAME = "工业互联网平台行动"
@@ -222,12 +222,12 @@ def test_a_home_documents_new_version_changes_the_plan_and_old_reposts_copy_v1(t
         assert plan["versions"] == 2 and plan["latest_version_at"]
         assert archive.alerts(kind="revised") == [], "the home's new version is a plan change, not a revision"
         (changed,) = archive.alerts(kind="plan_changed")
-        assert changed["priority"] == "high" and changed["plan_name"] == PLAN_NAME
-        figures = changed["summary"]["figures"]
+        assert changed.priority == "high" and changed.plan_name == PLAN_NAME
+        figures = changed.summary.figures
         assert any("50000" in (f["old"] or "") and "60000" in (f["new"] or "") for f in figures), figures
-        (copy,) = [a for a in archive.alerts(kind="plan") if a["summary"].get("copies_plan_version")]
-        assert copy["summary"]["copies_plan_version"] == 1 and copy["summary"]["plan_version"] == 2
-        assert copy["relation"] in ("identical", "repost")
+        (copy,) = [a for a in archive.alerts(kind="plan") if a.summary.copies_plan_version]
+        assert copy.summary.copies_plan_version == 1 and copy.summary.plan_version == 2
+        assert copy.relation in ("identical", "repost")
 
 
 def test_a_silent_edit_behind_a_304_feed_is_seen_by_the_recheck(tmp_path):
@@ -252,5 +252,5 @@ def test_a_silent_edit_behind_a_304_feed_is_seen_by_the_recheck(tmp_path):
         assert site.hits(WECHAT_PATH) == 1, "re-checked once, not also through the feed"
         assert counts["changed"] == 1 and counts["alerts"] == 1, counts
     (alert,) = _alerts(db)
-    assert alert["kind"] == "revised"
-    assert any("60000" in (f["new"] or "") for f in alert["summary"]["figures"])
+    assert alert.kind == "revised"
+    assert any("60000" in (f["new"] or "") for f in alert.summary.figures)

@@ -28,7 +28,7 @@ def altered_alert(client, sample) -> dict:
 def test_alerts_api_matches_the_archive(client, sample):
     body = client.get("/api/alerts").json()
     with Archive(sample.path) as archive:
-        assert [a["id"] for a in body["alerts"]] == [a["id"] for a in archive.alerts(limit=50)]
+        assert [a["id"] for a in body["alerts"]] == [a.id for a in archive.alerts(limit=50)]
     alert = altered_alert(client, sample)
     assert alert["priority"] == "high" and alert["relation"] in ("altered_repost", "revision")
     assert alert["plan_name"] == PLAN_NAME and alert["reviewed"] is False
@@ -120,8 +120,8 @@ def test_review_several_alerts_through_the_api(client, sample):
     assert done.json() == [{"id": i, "reviewed": True} for i in ids]
     client.post("/api/alerts/reviewed", json={"ids": ids, "reviewed": False})
     with Archive(sample.path) as archive:
-        assert all(archive.alert(i)["reviewed_at"] is None for i in ids)
+        assert all(archive.alert(i).reviewed_at is None for i in ids)
     assert client.post("/api/alerts/reviewed", json={"ids": []}).status_code == 400
     assert client.post("/api/alerts/reviewed", json={"ids": [ids[0], 987654]}).status_code == 404
     with Archive(sample.path) as archive:
-        assert archive.alert(ids[0])["reviewed_at"] is None, "a refused bulk call changes nothing"
+        assert archive.alert(ids[0]).reviewed_at is None, "a refused bulk call changes nothing"

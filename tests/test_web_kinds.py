@@ -34,28 +34,28 @@ def client(sample):
 def test_inbox_shows_every_kind_with_the_change_first(client, sample):
     page = client.get("/").text
     revised, status = only_alert(sample, "revised"), only_alert(sample, "status")
-    item = page.split(f'data-alert="{revised["id"]}"')[1].split("</li>")[0]
+    item = page.split(f'data-alert="{revised.id}"')[1].split("</li>")[0]
     assert "kind-revised" in item and "修订：" in item and "20个" in item and "30个" in item
-    item = page.split(f'data-alert="{status["id"]}"')[1].split("</li>")[0]
+    item = page.split(f'data-alert="{status.id}"')[1].split("</li>")[0]
     assert "kind-status" in item and "已删除：" in item
     assert "算力解读&lt;b&gt;" in item, "page text is escaped"
     only = client.get("/alerts", params={"kind": "status"}).text
-    assert re.findall(r'data-alert="(\d+)"', only) == [str(status["id"])]
+    assert re.findall(r'data-alert="(\d+)"', only) == [str(status.id)]
 
 
 def test_alert_page_shows_the_revision_inline_at_word_level(client, sample):
     revised = only_alert(sample, "revised")
-    html = client.get(f"/alerts/{revised['id']}").text
+    html = client.get(f"/alerts/{revised.id}").text
     inline = html.split('class="inline"')[1].split("</span>")[0]
     assert "<del>20</del>" in inline and "<ins>30</ins>" in inline, inline
     assert "新建智算中心不少于" in inline and "<del>一、到2026年底" not in inline
-    assert "Open version diff" in html and f"b={revised['version_id']}" in html
+    assert "Open version diff" in html and f"b={revised.version_id}" in html
     assert ">before<" in html and ">after<" in html
 
 
 def test_alert_page_of_a_status_change(client, sample):
     status = only_alert(sample, "status")
-    html = client.get(f"/alerts/{status['id']}").text
+    html = client.get(f"/alerts/{status.id}").text
     assert "status-ok" in html and "status-deleted" in html
     assert "Last text kept" in html and "新建智算中心不少于20个" in html
 

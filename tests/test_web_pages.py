@@ -38,7 +38,7 @@ def alert_ids(html: str) -> list[int]:
 
 def alert_for(sample, document_id: int) -> dict:
     with Archive(sample.path) as archive:
-        return next(a for a in archive.alerts(limit=500) if a["document_id"] == document_id)
+        return next(a for a in archive.alerts(limit=500) if a.document_id == document_id)
 
 
 def test_inbox_lists_alerts_newest_first_with_priority_relation_and_state(client, sample):
@@ -46,19 +46,19 @@ def test_inbox_lists_alerts_newest_first_with_priority_relation_and_state(client
     assert page.status_code == 200
     ids = alert_ids(page.text)
     with Archive(sample.path) as archive:
-        expected = [a["id"] for a in archive.alerts(limit=50)]
+        expected = [a.id for a in archive.alerts(limit=50)]
     assert ids == expected and len(ids) >= 3
     altered = alert_for(sample, sample.altered_id)
-    item = page.text.split(f'data-alert="{altered["id"]}"')[1].split("</li>")[0]
-    assert relation_label(altered["relation"]) in item and "high" in item and "unread" in item
+    item = page.text.split(f'data-alert="{altered.id}"')[1].split("</li>")[0]
+    assert relation_label(altered.relation) in item and "high" in item and "unread" in item
     assert "60000" in item and "50000" in item, "the changed figure is shown in the inbox"
-    assert f'href="/diff/{altered["comparison_id"]}"' in item
+    assert f'href="/diff/{altered.comparison_id}"' in item
 
 
 def test_inbox_filters_by_priority_state_plan_and_source(client, sample):
     high = alert_ids(client.get("/alerts", params={"priority": "high"}).text)
-    assert alert_for(sample, sample.altered_id)["id"] in high
-    assert alert_for(sample, sample.repost_id)["id"] not in high
+    assert alert_for(sample, sample.altered_id).id in high
+    assert alert_for(sample, sample.repost_id).id not in high
     assert alert_ids(client.get("/alerts", params={"source": "nowhere"}).text) == []
     everything = alert_ids(client.get("/alerts").text)
     plan_alerts = alert_ids(client.get("/alerts", params={"kind": "plan"}).text)
@@ -70,21 +70,21 @@ def test_inbox_filters_by_priority_state_plan_and_source(client, sample):
 
 
 def test_mark_reviewed_and_undo_through_the_form(client, sample):
-    alert_id = alert_for(sample, sample.repost_id)["id"]
+    alert_id = alert_for(sample, sample.repost_id).id
     done = client.post(f"/alerts/{alert_id}/review", data={"reviewed": "1", "next": "/?state=unread"},
                        follow_redirects=False)
     assert done.status_code == 303 and done.headers["location"] == "/?state=unread"
     with Archive(sample.path) as archive:
-        assert archive.alert(alert_id)["reviewed_at"] is not None
+        assert archive.alert(alert_id).reviewed_at is not None
     assert alert_id not in alert_ids(client.get("/", params={"state": "unread"}).text)
     assert alert_id in alert_ids(client.get("/", params={"state": "reviewed"}).text)
     client.post(f"/alerts/{alert_id}/review", data={"reviewed": "0"}, follow_redirects=False)
     with Archive(sample.path) as archive:
-        assert archive.alert(alert_id)["reviewed_at"] is None
+        assert archive.alert(alert_id).reviewed_at is None
 
 
 def test_review_form_never_redirects_off_site(client, sample):
-    alert_id = alert_for(sample, sample.repost_id)["id"]
+    alert_id = alert_for(sample, sample.repost_id).id
     for target in ("https://evil.example/", "//evil.example/x", "javascript:alert(1)"):
         done = client.post(f"/alerts/{alert_id}/review", data={"reviewed": "0", "next": target},
                            follow_redirects=False)
@@ -93,10 +93,10 @@ def test_review_form_never_redirects_off_site(client, sample):
 
 def test_alert_page_lists_its_documents_and_links_the_diff(client, sample):
     alert = alert_for(sample, sample.altered_id)
-    page = client.get(f"/alerts/{alert['id']}")
+    page = client.get(f"/alerts/{alert.id}")
     assert page.status_code == 200
     assert f'href="/documents/{sample.altered_id}"' in page.text
-    assert f'href="/diff/{alert["comparison_id"]}"' in page.text
+    assert f'href="/diff/{alert.comparison_id}"' in page.text
     assert "工信观察" in page.text
 
 
@@ -121,7 +121,7 @@ def test_compare_two_versions_highlights_the_revised_figure(client, sample):
 
 
 def test_diff_page_has_figures_on_top_and_inline_changes(client, sample):
-    comparison_id = alert_for(sample, sample.altered_id)["comparison_id"]
+    comparison_id = alert_for(sample, sample.altered_id).comparison_id
     page = client.get(f"/diff/{comparison_id}")
     assert page.status_code == 200
     html = page.text
@@ -138,7 +138,7 @@ def test_diff_page_has_figures_on_top_and_inline_changes(client, sample):
 
 
 def test_faithful_repost_diff_reports_no_change(client, sample):
-    comparison_id = alert_for(sample, sample.repost_id)["comparison_id"]
+    comparison_id = alert_for(sample, sample.repost_id).comparison_id
     page = client.get(f"/diff/{comparison_id}")
     assert "No changes" in page.text
     assert "sxs-row changed" not in page.text
@@ -170,7 +170,7 @@ def test_search_filters_narrow_results(client, sample):
     assert f'href="/documents/{sample.notice_id}"' in page.text or 'rel="next"' in page.text
     none = client.get("/search", params={"q": "算力", "since": "2030-01-01"})
     assert "No documents match" in none.text
-    relation = alert_for(sample, sample.altered_id)["relation"]
+    relation = alert_for(sample, sample.altered_id).relation
     related = client.get("/search", params={"q": "工业互联网", "relation": relation, "plan": sample.plan_id})
     assert f'href="/documents/{sample.altered_id}"' in related.text
     assert f'href="/documents/{sample.repost_id}"' not in related.text
@@ -192,7 +192,7 @@ def test_atom_feed_of_alerts(client, sample):
     assert feed.status_code == 200
     assert feed.headers["content-type"].startswith("application/atom+xml")
     altered = alert_for(sample, sample.altered_id)
-    assert f"/alerts/{altered['id']}" in feed.text
+    assert f"/alerts/{altered.id}" in feed.text
     assert "<script>" not in feed.text
 
 
@@ -221,7 +221,7 @@ def test_api_docs_page_lists_endpoints_without_external_scripts(client):
 
 
 def test_pages_carry_no_inline_script(client, sample):
-    comparison_id = alert_for(sample, sample.altered_id)["comparison_id"]
+    comparison_id = alert_for(sample, sample.altered_id).comparison_id
     for path in ("/", f"/diff/{comparison_id}", f"/documents/{sample.notice_id}", "/search?q=算力", "/plans"):
         html = client.get(path).text
         scripts = re.findall(r"<script\b[^>]*>", html)
@@ -263,7 +263,7 @@ def test_atom_feed_links_use_the_configured_base_url(sample):
     with TestClient(create_app(sample.path, base_url="https://review.example/pw/")) as client:
         feed = client.get("/alerts.atom").text
     altered = alert_for(sample, sample.altered_id)
-    assert f"https://review.example/pw/alerts/{altered['id']}" in feed
+    assert f"https://review.example/pw/alerts/{altered.id}" in feed
     assert "http://testserver" not in feed
 
 
@@ -296,11 +296,11 @@ def test_mark_every_unread_alert_shown_reviewed_at_once(client, sample):
                                                "next": "/alerts?state=unread"}, follow_redirects=False)
     assert done.status_code == 303 and done.headers["location"] == "/alerts?state=unread"
     with Archive(sample.path) as archive:
-        assert all(archive.alert(a)["reviewed_at"] for a in shown)
-        others = [a["id"] for a in archive.alerts(state="unread", limit=100)]
+        assert all(archive.alert(a).reviewed_at for a in shown)
+        others = [a.id for a in archive.alerts(state="unread", limit=100)]
     assert others and not set(shown) & set(others), "only the alerts shown were marked"
     assert client.post("/alerts/review", data={"ids": "1,abc"}).status_code == 400
     assert client.post("/alerts/review", data={"ids": f"{shown[0]},999999"}).status_code == 404
     client.post("/alerts/review", data={"ids": ",".join(map(str, shown)), "reviewed": "0"})
     with Archive(sample.path) as archive:
-        assert not any(archive.alert(a)["reviewed_at"] for a in shown)
+        assert not any(archive.alert(a).reviewed_at for a in shown)

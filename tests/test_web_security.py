@@ -35,9 +35,9 @@ def archive_digest(path) -> str:
 
 def pages_showing_the_payload(sample, client) -> list[str]:
     with Archive(sample.path) as archive:
-        alert = next(a for a in archive.alerts(limit=100) if a["document_id"] == sample.xss_id)
-    return [f"/documents/{sample.xss_id}", f"/alerts/{alert['id']}", "/", f"/plans/{sample.plan_id}",
-            f"/diff/{alert['comparison_id']}", "/search?q=%E7%AE%97%E5%8A%9B"]
+        alert = next(a for a in archive.alerts(limit=100) if a.document_id == sample.xss_id)
+    return [f"/documents/{sample.xss_id}", f"/alerts/{alert.id}", "/", f"/plans/{sample.plan_id}",
+            f"/diff/{alert.comparison_id}", "/search?q=%E7%AE%97%E5%8A%9B"]
 
 
 def test_payloads_in_title_account_and_body_render_as_text(sample, client):
@@ -59,7 +59,7 @@ def test_security_headers_forbid_inline_script(client):
 
 def test_big_pages_are_compressed_for_phones(sample, client):
     with Archive(sample.path) as archive:
-        comparison_id = archive.alerts(limit=1)[0]["comparison_id"]
+        comparison_id = archive.alerts(limit=1)[0].comparison_id
     page = client.get(f"/diff/{comparison_id}", headers={"Accept-Encoding": "gzip"})
     assert page.headers["content-encoding"] == "gzip" and "<html" in page.text
     assert page.headers["content-security-policy"].startswith("default-src 'self'")
@@ -98,13 +98,13 @@ def test_only_the_reviewed_state_is_writable(client):
 
 def test_cross_site_review_post_is_refused(sample, client):
     with Archive(sample.path) as archive:
-        alert_id = archive.alerts(limit=1)[0]["id"]
+        alert_id = archive.alerts(limit=1)[0].id
     refused = client.post(f"/alerts/{alert_id}/review", data={"reviewed": "1"},
                           headers={"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"},
                           follow_redirects=False)
     assert refused.status_code == 403
     with Archive(sample.path) as archive:
-        assert archive.alert(alert_id)["reviewed_at"] is None
+        assert archive.alert(alert_id).reviewed_at is None
 
 
 def test_token_is_required_for_every_page_and_the_api(sample):

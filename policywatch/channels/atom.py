@@ -1,6 +1,6 @@
 """An Atom feed of alerts: a file for feed readers, and the renderer the web page serves.
 
-``render_atom`` builds a whole feed from archive alert dicts (the web app serves it at
+``render_atom`` builds a whole feed from archive alerts (the web app serves it at
 /alerts.atom); the ``atom`` channel keeps a feed file up to date, one entry per alert,
 so that any feed reader can follow the alerts without a server.
 """
@@ -13,7 +13,6 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from policywatch.channels.base import Channel, DeliveryError, register
 from policywatch.clock import DEFAULT_ZONE, local_iso, moment
@@ -21,6 +20,7 @@ from policywatch.config import ChannelKind
 from policywatch.messages import RELATION_LABELS, AlertView, headline, render_html, render_text, web_url
 from policywatch.textsafe import clean_text
 from store import clock
+from store.records import AlertRecord
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 _A = "{" + ATOM_NS + "}"
@@ -28,8 +28,8 @@ ET.register_namespace("", ATOM_NS)
 log = logging.getLogger(__name__)
 
 
-def render_atom(alerts: list[dict[str, Any]], *, base_url: str, timezone: str = DEFAULT_ZONE) -> str:
-    """A complete Atom feed (newest first) of archive alert dicts; all text escaped; times in ``timezone``."""
+def render_atom(alerts: Sequence[AlertRecord], *, base_url: str, timezone: str = DEFAULT_ZONE) -> str:
+    """A complete Atom feed (newest first) of archive alerts; all text escaped; times in ``timezone``."""
     views = [AlertView.from_record(a, base_url=base_url) for a in alerts]
     return _serialise(_feed(base_url, (_entry(v, base_url, timezone) for v in views), timezone=timezone))
 

@@ -14,6 +14,7 @@ from policywatch.cli.common import CliError, read_config
 from policywatch.cli.opening import reading
 from policywatch.clock import shown
 from store.kinds import ALERT_KINDS, PRIORITIES
+from store.records import AlertRecord, AlertSummary
 
 
 class PartialFailure(click.ClickException):
@@ -56,19 +57,19 @@ def list_command(ctx: click.Context, state: str | None, priority: str | None, pl
     with open_archive(ctx) as archive:
         rows = archive.alerts(state=state, priority=priority, plan=plan, source=source, kind=kind,
                               limit=limit)
-        detailed = [_with_deliveries(archive.alert(row["id"]) or row, names) for row in rows]
+        detailed = [_with_deliveries(archive.alert(row.id) or row, names) for row in rows]
     if pending:
         detailed = [a for a in detailed if any(d["status"] not in ("delivered", "skipped")
-                                               for d in a["deliveries"])]
+                                               for d in a.deliveries or [])]
     if fmt == "json":
-        click.echo(json.dumps(detailed, ensure_ascii=False, indent=2, default=str))
+        click.echo(json.dumps([a.to_dict() for a in detailed], ensure_ascii=False, indent=2, default=str))
         return
     if not detailed:
         click.echo("No alerts.")
     zone = config.display_timezone
     for alert in detailed:
         click.echo(_alert_line(alert, zone))
-        for delivery in alert["deliveries"]:
+        for delivery in alert.deliveries or []:
             click.echo("    " + _delivery_line(delivery, zone))
 
 
@@ -205,23 +206,23 @@ def warn_unknown_plans(config: Any, archive: Any) -> None:
             ", ".join(missing))
 
 
-def _with_deliveries(alert: dict[str, Any], channels: list[str]) -> dict[str, Any]:
+def _with_deliveries(alert: AlertRecord, channels: list[str]) -> AlertRecord:
     """Add a "pending" row for each configured channel the alert has no delivery row on yet."""
-    rows = {d["channel"]: d for d in alert.get("deliveries") or []}
+    rows = {d["channel"]: d for d in alert.deliveries or []}
     for name in channels:
         rows.setdefault(name, {"channel": name, "status": "pending", "attempts": 0})
-    alert["deliveries"] = [rows[name] for name in sorted(rows)]
+    alert.deliveries = [rows[name] for name in sorted(rows)]
     return alert
 
 
-def _alert_line(alert: dict[str, Any], zone: str) -> str:
+def _alert_line(alert: AlertRecord, zone: str) -> str:
     """An alert's id, time (in the display zone), priority, relation and title on one line."""
-    docs = alert.get("documents_count") or alert.get("doc_count") or 1
+    docs = alert.doc_count or 1
     grouped = f" ×{docs}" if docs > 1 else ""
-    created = shown(alert.get("created_at"), zone)
-    what = alert.get("relation") or alert.get("kind") or ""
-    return (f"#{alert['id']:<5} {created}  {alert.get('kind', 'plan'):<12} {alert.get('priority', ''):<6} {what:<15}"
-            f"{grouped} {alert.get('title', '')}")
+    created = shown(alert.created_at, zone)
+    what = alert.relation or alert.kind or ""
+    return (f"#{alert.id:<5} {created}  {alert.kind:<12} {alert.priority:<6} {what:<15}"
+            f"{grouped} {alert.title}")
 
 
 def _delivery_line(delivery: dict[str, Any], zone: str) -> str:
@@ -237,15 +238,12 @@ def _delivery_line(delivery: dict[str, Any], zone: str) -> str:
     return f"{delivery['channel']}: {status}{extra}"
 
 
-_TEST_ALERT: dict[str, Any] = {
-    "id": 0, "doc_count": 1, "plan_name": "test",
-    "summary": {
-        "title": "policywatch 测试消息 (test message)", "priority": "normal", "relation": "excerpt",
-        "account": "policywatch", "source": "test", "url": None,
-        "figures": [{"context": "示例数字 (example figure)", "plan": "50000", "doc": "60000"}],
-        "changes": [{"kind": "changed", "section": "一、", "plan_text": "这是一条测试消息。",
-                     "doc_text": "这是一条测试消息：通道配置正确。"}],
-    },
-}
+_TEST_ALERT = AlertRecord(id=0, plan_name="test", summary=AlertSummary(
+    title="policywatch 测试消息 (test message)", priority="normal", relation="excerpt",
+    account="policywatch", source="test",
+    figures=[{"context": "示例数字 (example figure)", "plan": "50000", "doc": "60000"}],
+    changes=[{"kind": "changed", "section": "一、", "plan_text": "这是一条测试消息。",
+              "doc_text": "这是一条测试消息：通道配置正确。"}],
+))
 
 COMMANDS = [alerts_group]

@@ -1,7 +1,9 @@
-"""Archive rows (plain dicts from :class:`store.archive.Archive`) → the page models.
+"""Archive records and rows (from :class:`store.archive.Archive`) → the page models.
 
-The only place that knows the archive's column names, so a schema change touches one
-module. JSON columns may arrive decoded or as text; both are accepted.
+Alerts arrive as :class:`store.records.AlertRecord` (their summary decoded by the store);
+the other rows are still plain dicts, and this is the only place that knows their
+column names, so a schema change touches one module. JSON columns of those rows may
+arrive decoded or as text; both are accepted.
 """
 from __future__ import annotations
 
@@ -9,6 +11,8 @@ import json
 from typing import Any
 
 from policywatch.web import schemas
+from store.kinds import AlertKind
+from store.records import AlertRecord
 
 Row = dict[str, Any]
 
@@ -73,46 +77,41 @@ def _inline(segments: Any, old: str | None, new: str | None) -> list[schemas.Seg
     return [schemas.Segment(op=str(op), text=str(text)) for op, text in segments or [] if text]
 
 
-def alert(row: Row, plan_names: dict[int, str]) -> schemas.Alert:
+def alert(record: AlertRecord, plan_names: dict[int, str]) -> schemas.Alert:
     """An inbox entry; ``plan_names`` maps plan ids to names."""
-    summary = decoded(row.get("summary"), {})
+    summary = record.summary
     return schemas.Alert(
-        id=row["id"], kind=row.get("kind") or "plan", headline=headline(row),
-        created_at=row.get("created_at"), priority=row.get("priority") or "normal",
-        relation=row.get("relation") or summary.get("relation") or "",
-        title=row.get("title") or summary.get("title") or "",
-        plan_id=row.get("plan_id"), plan_name=row.get("plan_name") or plan_names.get(row.get("plan_id") or 0),
-        document_id=row.get("document_id"), version_id=row.get("version_id"),
-        comparison_id=row.get("comparison_id"),
-        source=row.get("source") or summary.get("source"), account=summary.get("account"),
-        url=summary.get("url") or row.get("url"),
-        documents=row.get("documents_count") or row.get("doc_count") or 1,
-        reviewed=row.get("reviewed_at") is not None, reviewed_at=row.get("reviewed_at"),
-        figures=figures(summary.get("figures")),
+        id=record.id, kind=record.kind or AlertKind.PLAN, headline=headline(record),
+        created_at=record.created_at, priority=record.priority or "normal",
+        relation=record.relation or summary.relation or "", title=record.title or summary.title or "",
+        plan_id=record.plan_id, plan_name=record.plan_name or plan_names.get(record.plan_id or 0),
+        document_id=record.document_id, version_id=record.version_id, comparison_id=record.comparison_id,
+        source=record.source or summary.source, account=summary.account, url=summary.url or record.url,
+        documents=record.doc_count or 1, reviewed=record.reviewed_at is not None, reviewed_at=record.reviewed_at,
+        figures=figures(summary.figures),
     )
 
 
-def alert_detail(row: Row, plan_names: dict[int, str]) -> schemas.AlertDetail:
+def alert_detail(record: AlertRecord, plan_names: dict[int, str]) -> schemas.AlertDetail:
     """An alert with its grouped documents, deliveries and top changed clauses."""
-    base = alert(row, plan_names)
-    summary = decoded(row.get("summary"), {})
-    members = [alert_member(doc) for doc in row.get("documents") or []]
+    base = alert(record, plan_names)
+    summary = record.summary
+    members = [alert_member(doc) for doc in record.documents or []]
     return schemas.AlertDetail(
         **base.model_dump(exclude={"documents"}), documents=max(len(members), base.documents),
-        members=members, deliveries=[delivery(d) for d in row.get("deliveries") or []],
-        changes=changes(summary.get("changes") or summary.get("top_changes")),
-        title_change=summary.get("title_change") if isinstance(summary.get("title_change"), dict) else None,
-        status_from=summary.get("status_from"), status_to=summary.get("status_to"),
-        last_text=summary.get("last_text"), previous_version_id=summary.get("previous_version_id"),
+        members=members, deliveries=[delivery(d) for d in record.deliveries or []],
+        changes=changes(summary.changes or summary.get("top_changes")),
+        title_change=summary.title_change, status_from=summary.status_from, status_to=summary.status_to,
+        last_text=summary.last_text, previous_version_id=summary.previous_version_id,
     )
 
 
-def headline(row: Row) -> str | None:
+def headline(record: AlertRecord) -> str | None:
     """The change an alert is about, said first ("修订：50000家 → 60000家"), as every channel says it."""
     from policywatch.messages import AlertView
     from policywatch.messages import headline as message_headline
 
-    return message_headline(AlertView.from_record(row, base_url=""))
+    return message_headline(AlertView.from_record(record, base_url=""))
 
 
 def alert_member(row: Row) -> schemas.AlertDocument:

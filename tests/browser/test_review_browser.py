@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from store.archive import Archive
+from store.records import AlertRecord
 from tests.browser.sample_archive import XSS_IMG, XSS_SCRIPT, build
 from tests.browser.server import running_server
 
@@ -57,14 +58,14 @@ def page(browser) -> Page:
     context.close()
 
 
-def alert_of(sample, document_id: int) -> dict:
+def alert_of(sample, document_id: int) -> AlertRecord:
     with Archive(sample.path) as archive:
-        return next(a for a in archive.alerts(limit=500) if a["document_id"] == document_id)
+        return next(a for a in archive.alerts(limit=500) if a.document_id == document_id)
 
 
 def test_inbox_then_diff_shows_the_highlighted_figure_change(page, server, sample):
     page.goto(server.url + "/")
-    altered = page.locator(f'li.alert[data-alert="{alert_of(sample, sample.altered_id)["id"]}"]')
+    altered = page.locator(f'li.alert[data-alert="{alert_of(sample, sample.altered_id).id}"]')
     expect(altered).to_contain_text("重磅！工业互联网和人工智能融合赋能行动方案全文")
     expect(altered.locator(".badge.prio-high")).to_be_visible()
     if SCREENSHOTS:
@@ -83,7 +84,7 @@ def test_inbox_then_diff_shows_the_highlighted_figure_change(page, server, sampl
 
 
 def test_keyboard_moves_between_changes_and_views_toggle(page, server, sample):
-    page.goto(f"{server.url}/diff/{alert_of(sample, sample.altered_id)['comparison_id']}")
+    page.goto(f"{server.url}/diff/{alert_of(sample, sample.altered_id).comparison_id}")
     changes = page.locator(".sxs-row.change")
     assert changes.count() == 2
     page.keyboard.press("j")
@@ -102,7 +103,7 @@ def test_keyboard_moves_between_changes_and_views_toggle(page, server, sample):
 
 
 def test_mark_reviewed_and_undo(page, server, sample):
-    alert_id = alert_of(sample, sample.repost_id)["id"]
+    alert_id = alert_of(sample, sample.repost_id).id
     page.goto(server.url + "/?state=unread")
     item = page.locator(f'li.alert[data-alert="{alert_id}"]')
     item.get_by_role("button", name="Mark reviewed").click()
@@ -110,14 +111,14 @@ def test_mark_reviewed_and_undo(page, server, sample):
     expect(page.locator("h1")).to_contain_text("Alerts")
     expect(page.locator(f'li.alert[data-alert="{alert_id}"]')).to_have_count(0)
     with Archive(sample.path) as archive:
-        assert archive.alert(alert_id)["reviewed_at"] is not None
+        assert archive.alert(alert_id).reviewed_at is not None
     page.goto(server.url + "/?state=reviewed")
     page.locator(f'li.alert[data-alert="{alert_id}"]').get_by_role("button", name="Undo reviewed").click()
     page.wait_for_url("**/?state=reviewed")
     expect(page.locator("h1")).to_contain_text("Alerts")
     expect(page.locator(f'li.alert[data-alert="{alert_id}"]')).to_have_count(0)
     with Archive(sample.path) as archive:
-        assert archive.alert(alert_id)["reviewed_at"] is None
+        assert archive.alert(alert_id).reviewed_at is None
 
 
 def test_search_算力_from_the_header_box(page, server):
@@ -135,8 +136,8 @@ def test_search_算力_from_the_header_box(page, server):
 
 def test_xss_payloads_render_as_text_and_never_run(page, server, sample):
     alert = alert_of(sample, sample.xss_id)
-    for path in (f"/documents/{sample.xss_id}", f"/alerts/{alert['id']}", "/",
-                 f"/diff/{alert['comparison_id']}?view=full", "/search?q=算力"):
+    for path in (f"/documents/{sample.xss_id}", f"/alerts/{alert.id}", "/",
+                 f"/diff/{alert.comparison_id}?view=full", "/search?q=算力"):
         page.goto(server.url + path)
         page.wait_for_load_state("load")
         assert page.evaluate("typeof window.__xss") == "undefined", path
@@ -153,7 +154,7 @@ def test_chat_link_pages_are_readable_on_a_phone(browser, server, sample):
     page = context.new_page()
     no_sideways_scroll = "document.documentElement.scrollWidth <= window.innerWidth + 1"
     try:
-        page.goto(f"{server.url}/alerts/{alert_of(sample, sample.altered_id)['id']}")
+        page.goto(f"{server.url}/alerts/{alert_of(sample, sample.altered_id).id}")
         assert page.evaluate(no_sideways_scroll), "alert page fits the screen"
         page.get_by_role("link", name="Open diff").click()
         page.wait_for_url("**/diff/*")
@@ -207,7 +208,7 @@ def test_diff_page_downloads_the_duizhaobiao(page, server, sample, tmp_path):
     from docx import Document as WordDocument
 
     alert = alert_of(sample, sample.altered_id)
-    page.goto(server.url + f"/diff/{alert['comparison_id']}")
+    page.goto(server.url + f"/diff/{alert.comparison_id}")
     expect(page.locator(".downloads")).to_contain_text("下载对照表")
     with page.expect_download() as info:
         page.locator("a.download", has_text="Word").click()

@@ -60,7 +60,7 @@ def build(path: Path) -> HostileArchive:
             result = ingestor.ingest_document(_document(index, payload, plan.body), source=f"src{payload[:20]}")
             assert result.document_id is not None
             document_ids.append(result.document_id)
-        alert_ids = [alert["id"] for alert in archive.alerts(limit=100)]
+        alert_ids = [alert.id for alert in archive.alerts(limit=100)]
     return HostileArchive(path, document_ids, alert_ids)
 
 

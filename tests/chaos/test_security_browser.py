@@ -99,7 +99,7 @@ def test_writes_need_the_token(archive_path):
         wrong = client.post("/api/alerts/1/reviewed", headers={"Authorization": "Bearer not-the-token"})
         assert wrong.status_code == 401
     with Archive(archive_path.path) as archive:
-        assert archive.alert(1)["reviewed_at"] is None, "a refused write changed the archive"
+        assert archive.alert(1).reviewed_at is None, "a refused write changed the archive"
 
 
 def test_writes_with_the_token_from_another_site_are_refused(archive_path):

@@ -50,7 +50,7 @@ def _port(url: str) -> int:
 
 def _reviewed(path) -> list:
     with Archive(path, read_only=True) as archive:
-        return [a["reviewed_at"] for a in archive.alerts(limit=100)]
+        return [a.reviewed_at for a in archive.alerts(limit=100)]
 
 
 def _stop(process) -> str:
@@ -87,7 +87,7 @@ def test_a_rebound_page_cannot_mark_alerts_reviewed(sample, server):
     before = _reviewed(sample.path)
     port = _port(server.url)
     with Archive(sample.path, read_only=True) as archive:
-        ids = ",".join(str(a["id"]) for a in archive.alerts(limit=100))
+        ids = ",".join(str(a.id) for a in archive.alerts(limit=100))
     rebound = httpx.post(server.url + "/alerts/review", data={"ids": ids, "reviewed": "1"}, follow_redirects=False,
                          headers={"Host": f"evil.example:{port}", "Origin": f"http://evil.example:{port}",
                                   "Sec-Fetch-Site": "same-origin"})
@@ -101,7 +101,7 @@ def test_a_rebound_page_cannot_mark_alerts_reviewed(sample, server):
 
 def test_the_review_form_still_works_from_the_page_itself(sample, server):
     with Archive(sample.path, read_only=True) as archive:
-        alert_id = archive.alerts(limit=1)[0]["id"]
+        alert_id = archive.alerts(limit=1)[0].id
     done = httpx.post(f"{server.url}/alerts/{alert_id}/review", data={"reviewed": "1"}, follow_redirects=False,
                       headers={"Origin": server.url, "Sec-Fetch-Site": "same-origin"})
     assert done.status_code == 303
