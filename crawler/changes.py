@@ -21,7 +21,7 @@ from typing import Any
 from crawler.urls import host_of
 from store.kinds import AlertKind
 from store.model import Document
-from store.records import AlertSummary
+from store.records import AlertSummary, VersionRecord
 
 #: How many changed clauses an alert summary carries (the full diff is rebuilt on the alert page).
 TOP_CHANGES = 5
@@ -111,12 +111,12 @@ def change_summary(kind: str, diff: dict[str, Any], priority: str, facts: dict[s
         "title_change": diff["title_change"], "counts": diff["counts"], "similarity": diff["similarity"], **extra})
 
 
-def status_summary(version: dict[str, Any] | None, facts: dict[str, Any], status_from: str | None,
+def status_summary(version: VersionRecord | None, facts: dict[str, Any], status_from: str | None,
                    status_to: str, priority: str, message: str | None) -> AlertSummary:
     """The summary of a ``status`` alert: from/to, what the page said, and the last text kept."""
-    version = version or {}
-    last_text = "\n\n".join(p for p in (version.get("lead"), version.get("body")) if p)
+    last_text = version.text if version else ""
+    kept = {k: v or (getattr(version, k) if version else None) for k, v in facts.items()}
     return AlertSummary.from_dict({
-        "kind": AlertKind.STATUS, **{k: v or version.get(k) for k, v in facts.items()}, "priority": priority,
+        "kind": AlertKind.STATUS, **kept, "priority": priority,
         "status_from": status_from, "status_to": status_to, "event": status_label(status_from, status_to),
-        "message": message, "last_text": last_text[:LAST_TEXT_CHARS], "last_version": version.get("seq")})
+        "message": message, "last_text": last_text[:LAST_TEXT_CHARS], "last_version": version.seq if version else None})

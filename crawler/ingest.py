@@ -32,7 +32,6 @@ from crawler.urls import hide_credentials
 from diffing.lifecycle import PlanRules, cited_names, title_key
 from diffing.model import Relation
 from store.archive import Archive, SaveResult
-from store.documents import version_text
 from store.kinds import AlertKind, SaveOutcome
 from store.model import Document
 from store.plans import plan_text
@@ -125,7 +124,8 @@ class Ingestor:
         """No document yet, or only a provisional one: a feed copy may be stored."""
         if known is None:
             return True
-        return is_provisional((self.archive.get(known["id"]) or {}).get("version"))
+        stored = self.archive.get(known["id"])
+        return is_provisional(stored.version if stored else None)
 
     def ingest_document(self, doc: Document, *, source: str | None = None) -> IngestResult:
         """Save ``doc``; alert on its own change; compare a new document or version with every plan.
@@ -188,8 +188,8 @@ class Ingestor:
             return 0
         version = self.archive.get_version(saved.version_id)
         facts = document_facts(doc, source)
-        priority = status_priority(doc.kind if doc.status == "ok" else (version or {}).get("kind"),
-                                   facts["url"] or (version or {}).get("url"), status_to)
+        priority = status_priority(doc.kind if doc.status == "ok" else (version.kind if version else None),
+                                   facts["url"] or (version.url if version else None), status_to)
         summary = status_summary(version, facts, status_from, status_to, priority, doc.meta.get("message"))
         _, created = self.archive.enqueue_alert(
             kind=AlertKind.STATUS, group_key=f"status:{saved.document_id}:{len(self.archive.events(saved.document_id))}",
@@ -213,13 +213,12 @@ class Ingestor:
         homed = self.archive.plans_homed_at(saved.document_id)
         if homed:
             return sum(self._plan_changed(plan, doc, saved, source) for plan in homed)
-        diff = version_diff(old.get("title") or "", version_text(old), doc.title, doc.text)
+        diff = version_diff(old.title, old.text, doc.title, doc.text)
         priority = revision_priority(diff)
         if priority is None:
             return 0
         summary = change_summary(AlertKind.REVISED, diff, priority, document_facts(doc, source),
-                                 from_version=old.get("seq"), to_version=(old.get("seq") or 0) + 1,
-                                 previous_version_id=old["id"])
+                                 from_version=old.seq, to_version=old.seq + 1, previous_version_id=old.id)
         _, created = self.archive.enqueue_alert(
             kind=AlertKind.REVISED, group_key=f"revised:{saved.version_id}", priority=priority, plan_id=None,
             document_id=saved.document_id, version_id=saved.version_id, comparison_id=None, relation=None,

@@ -29,7 +29,7 @@ from store import clock
 from store.archive import Archive
 from store.kinds import AlertKind, Priority
 from store.model import Document
-from store.records import AlertSummary
+from store.records import AlertSummary, VersionRecord
 
 #: Kinds of source (sources.toml) whose pages are official documents, whatever their host.
 OFFICIAL_SOURCE_KINDS = ("miit", "govcn", "gov", "column")
@@ -115,13 +115,13 @@ class LifecycleStep:
                                         exclude=saved.document_id)
         if draft is None or not _same_issuer(draft, doc, saved.source):
             return 0
-        stored = self.archive.get(draft["document_id"]) or {}
-        version = stored.get("version") or {}
+        stored = self.archive.get(draft["document_id"])
+        version = stored.version if stored else None
         from diffing import compare
 
-        comparison = compare(lifecycle.instrument_text(version.get("body") or ""),
+        comparison = compare(lifecycle.instrument_text(version.body if version else ""),
                              lifecycle.instrument_text(doc.body or doc.text),
-                             plan_title=version.get("title") or "", doc_title=doc.title).to_dict()
+                             plan_title=version.title if version else "", doc_title=doc.title).to_dict()
         summary = final_summary(draft["document_id"], saved.document_id, version, doc, comparison)
         if not self.archive.link("draft_of", draft["document_id"], other_id=saved.document_id,
                                  data={"counts": summary.counts}):
@@ -168,7 +168,7 @@ def interprets(doc: Document, plan_title: str, relation: str) -> bool:
     return relation == Relation.UNRELATED and lifecycle.names_plan(f"{doc.title}\n{doc.text}", plan_title)
 
 
-def final_summary(draft_id: int, final_id: int, draft: dict[str, Any], doc: Document,
+def final_summary(draft_id: int, final_id: int, draft: VersionRecord | None, doc: Document,
                   comparison: dict[str, Any]) -> AlertSummary:
     """The ``final`` alert's payload: both ids, counts, each changed article old → new, figures."""
     changes = [c for c in comparison.get("changes", []) if c.get("kind") != "moved"]
@@ -183,7 +183,7 @@ def final_summary(draft_id: int, final_id: int, draft: dict[str, Any], doc: Docu
     return AlertSummary.from_dict({
         "title": doc.title, "url": doc.url or doc.canonical_url, "account": issuer(doc), "relation": AlertKind.FINAL,
         "priority": "high", "published_at": doc.published_at, "draft_id": draft_id, "final_id": final_id,
-        "draft_title": draft.get("title"), "headline": headline, "counts": counts,
+        "draft_title": draft.title if draft else None, "headline": headline, "counts": counts,
         "similarity": comparison.get("similarity"),
         "changes": [{"kind": c.get("kind"), "section": c.get("section"), "plan_text": c.get("plan_text"),
                      "doc_text": c.get("doc_text")} for c in changes[:FINAL_CHANGES]],
@@ -206,12 +206,12 @@ def enqueue_due_deadlines(archive: Archive, on: date, days: tuple[int, ...] = li
             key = f"deadline:{draft['document_id']}:{ahead}"
             if archive.scalar("SELECT 1 FROM alerts WHERE group_key = ?", (key,)):
                 continue
-            stored = archive.get(draft["document_id"]) or {}
+            stored = archive.get(draft["document_id"])
             left = (deadline - on).days
             archive.enqueue_alert(
                 kind=AlertKind.DEADLINE, group_key=key, priority="high" if ahead <= 1 else "normal",
                 plan_id=None,
-                document_id=draft["document_id"], version_id=stored.get("latest_version_id"), comparison_id=None,
+                document_id=draft["document_id"], version_id=stored.latest_version_id if stored else None, comparison_id=None,
                 relation=None, title=draft["title"] or "",
                 summary=AlertSummary.from_dict({
                     "title": draft["title"], "url": draft["url"], "account": draft["issuer"],

@@ -14,7 +14,6 @@ Two things are added here because only the crawl has the information:
 """
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from crawler.feedparse import html_to_text
@@ -22,6 +21,7 @@ from crawler.items import Page
 from crawler.normalise import NormaliseError, finish, normalise
 from crawler.urls import WECHAT_HOST, host_of
 from store.model import Document
+from store.records import VersionRecord
 
 #: What an anti-bot interstitial shows instead of the article (the normaliser calls it ``blocked``).
 ANTI_BOT_MESSAGES = frozenset({"环境异常", "完成验证后即可继续访问"})
@@ -133,17 +133,9 @@ def provisional_document(page: Page, *, reason: str | None = None) -> Document:
     return finish(doc)
 
 
-def is_provisional(version: dict[str, Any] | None) -> bool:
-    """Whether a stored version (``Archive.get(id)["version"]``) is a provisional feed copy."""
-    if not version:
-        return False
-    meta = version.get("meta")
-    if isinstance(meta, str):
-        try:
-            meta = json.loads(meta)
-        except ValueError:
-            return False
-    return isinstance(meta, dict) and bool(meta.get("provisional"))
+def is_provisional(version: VersionRecord | None) -> bool:
+    """Whether a stored version (``Archive.get(id).version``) is a provisional feed copy."""
+    return bool(version and version.meta.get("provisional"))
 
 
 def from_feed(page: Page) -> bool:

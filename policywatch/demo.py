@@ -24,6 +24,7 @@ from crawler.sources import Source
 from policywatch.demo_site import build_site, data, plan_path
 from policywatch.demo_site.server import MirrorServer
 from store.archive import Archive
+from store.records import VersionRecord
 
 PLAN_NAME = "ai-plan"
 DEMO_SETTINGS = {**FAST_SETTINGS, "DOWNLOAD_TIMEOUT": 10, "RETRY_TIMES": 1}
@@ -116,13 +117,14 @@ def show_documents(archive: Archive, color: bool) -> set[int]:
     _heading("Documents found", color)
     relations = {c["document_id"]: c["relation"] for c in reversed(archive.comparisons())}
     for doc in archive.documents():
-        version = archive.get(doc["id"])
-        latest = (version or {}).get("version") or {}
-        who = latest.get("account") or (latest.get("meta") or {}).get("来源") or doc.get("source") or ""
+        stored = archive.get(doc["id"])
+        latest = stored.version if stored else None
+        who = (latest.account or latest.meta.get("来源") if latest else None) or doc.get("source") or ""
         status = "" if doc.get("status") == "ok" else f"  [{doc.get('status')}]"
         relation = relations.get(doc["id"], "—")
-        print(f"  #{doc['id']:<3} {latest.get('kind', doc.get('kind', '')):<7} {relation:<15} {_pad(who, 14)} "
-              f"{(latest.get('title') or doc.get('url') or '')[:46]}{status}")
+        kind = latest.kind if latest else doc.get("kind", "")
+        title = (latest.title if latest else "") or doc.get("url") or ""
+        print(f"  #{doc['id']:<3} {kind:<7} {relation:<15} {_pad(who, 14)} {title[:46]}{status}")
     return {doc["id"] for doc in archive.documents()}
 
 
@@ -165,14 +167,16 @@ def show_diff(archive: Archive, plan: Any, color: bool) -> None:
     if not alerts:
         return
     version = _latest(archive, alerts[0].document_id)
-    _heading(f"Diff: tracked plan vs “{version['title']}” ({version.get('account') or ''})", color)
-    text = "\n\n".join(p for p in (version.get("lead"), version.get("body")) if p)
-    print(render_text(compare(plan.body, text, plan_title=plan.title, doc_title=version["title"]), color=color))
+    if version is None:
+        return
+    _heading(f"Diff: tracked plan vs “{version.title}” ({version.account or ''})", color)
+    print(render_text(compare(plan.body, version.text, plan_title=plan.title, doc_title=version.title), color=color))
 
 
-def _latest(archive: Archive, document_id: int | None) -> dict[str, Any]:
-    """The latest stored version of a document ({} when it has none)."""
-    return ((archive.get(document_id) if document_id else None) or {}).get("version") or {}
+def _latest(archive: Archive, document_id: int | None) -> VersionRecord | None:
+    """The latest stored version of a document (None when it has none)."""
+    stored = archive.get(document_id) if document_id else None
+    return stored.version if stored else None
 
 
 def show_changes(archive: Archive, known: set[int], first: dict[str, Any], second: dict[str, Any]) -> None:
@@ -180,11 +184,13 @@ def show_changes(archive: Archive, known: set[int], first: dict[str, Any], secon
     for doc in archive.documents():
         if doc["id"] not in known:
             latest = _latest(archive, doc["id"])
-            print(f"  #{doc['id']} new: “{latest.get('title')}” ({latest.get('account')})")
+            if latest:
+                print(f"  #{doc['id']} new: “{latest.title}” ({latest.account})")
         for event in archive.events(doc["id"]):
             if event.get("old_status") and event["new_status"] != "ok":
                 latest = _latest(archive, doc["id"])
-                print(f"  #{doc['id']} “{latest.get('title')}” ({latest.get('account')}) is now {event['new_status']}"
+                title, account = (latest.title, latest.account) if latest else ("", None)
+                print(f"  #{doc['id']} “{title}” ({account}) is now {event['new_status']}"
                       " — its last text is kept in the archive")
     print(f"  alerts in the archive: {len(archive.alerts())} (day 1: {first['alerts']}, day 2: {second['alerts']})")
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from policywatch.errors import PolicywatchError
 from store.archive import Archive
+from store.records import VersionRecord
 
 #: Keys of one row (``policywatch implementations NAME --format json``), in order.
 ROW_KEYS = ("document_id", "issuer", "date", "title", "url", "targets", "adopted", "omitted", "added")
@@ -32,25 +33,23 @@ def implementations(archive: Archive, name: str) -> list[dict[str, Any]]:
     for comparison in archive.comparisons(plan_id=plan["id"]):
         if comparison.get("relation") != "implementation" or comparison["document_id"] in rows:
             continue
-        found = archive.get(comparison["document_id"]) or {}
-        version = found.get("version") or {}
-        if version.get("id") != comparison["version_id"]:
+        found = archive.get(comparison["document_id"])
+        version = found.version if found else None
+        if version is None or version.id != comparison["version_id"]:
             continue
         rows[comparison["document_id"]] = _row(comparison, version)
     return sorted(rows.values(), key=lambda r: (r["date"] or "", r["document_id"]), reverse=True)
 
 
-def _row(comparison: dict[str, Any], version: dict[str, Any]) -> dict[str, Any]:
+def _row(comparison: dict[str, Any], version: VersionRecord) -> dict[str, Any]:
     data = comparison.get("data") or {}
     tasks = data.get("implementation") or {}
-    meta = version.get("meta") or {}
     return {
         "document_id": comparison["document_id"],
-        "issuer": version.get("account") or version.get("origin") or (meta.get("SiteName") if isinstance(meta, dict)
-                                                                      else None) or version.get("source") or "",
-        "date": (version.get("published_at") or "")[:10] or None,
-        "title": version.get("title") or "",
-        "url": version.get("url") or version.get("canonical_url") or "",
+        "issuer": version.account or version.origin or version.meta.get("SiteName") or version.source or "",
+        "date": (version.published_at or "")[:10] or None,
+        "title": version.title,
+        "url": version.url or version.canonical_url or "",
         "targets": [{"context": f.get("context"), "plan": f.get("plan"), "doc": f.get("doc"), "ratio": f.get("ratio")}
                     for f in data.get("figures") or []],
         "adopted": list(tasks.get("adopted") or []),

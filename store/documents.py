@@ -17,6 +17,7 @@ from store.base import ArchiveBase, dumps, inserted_id, now, row_id
 from store.errors import ArchiveError
 from store.kinds import STATUSES, DocumentStatus, SaveOutcome
 from store.model import Document
+from store.records import DocumentRecord, VersionRecord
 from store.searchindex import facets, index_row, mark, reindex
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -201,20 +202,18 @@ class DocumentsMixin(ArchiveBase):
         conn.execute("INSERT INTO document_events (document_id, at, old_status, new_status, version_id)"
                      " VALUES (?, ?, ?, ?, ?)", (document_id, now(), old, new, version_id))
 
-    def get(self, document_id: int) -> dict[str, Any] | None:
-        """The document row with ``version`` (latest version's fields, or None)."""
+    def get(self, document_id: int) -> DocumentRecord | None:
+        """The document with its latest ``version`` (None when it has none)."""
         document = self.row("SELECT * FROM documents WHERE id = ?", (document_id,))
-        if document is not None:
-            latest = document["latest_version_id"]
-            document["version"] = self.get_version(latest) if latest else None
-        return document
+        if document is None:
+            return None
+        latest = document["latest_version_id"]
+        return DocumentRecord.from_row(document, self.get_version(latest) if latest else None)
 
-    def get_version(self, version_id: int) -> dict[str, Any] | None:
-        """One stored version: Document fields (``Document.from_dict`` accepts it) plus ids."""
+    def get_version(self, version_id: int) -> VersionRecord | None:
+        """One stored version: the Document as saved, plus its ids and number."""
         version = self.row("SELECT * FROM versions WHERE id = ?", (version_id,))
-        if version is not None:
-            version["original"] = bool(version["original"])
-        return version
+        return VersionRecord.from_row(version) if version is not None else None
 
     def find_document(self, url: str) -> dict[str, Any] | None:
         """The document whose key, URL or canonical URL is ``url``."""
@@ -229,15 +228,13 @@ class DocumentsMixin(ArchiveBase):
             return self.row("SELECT * FROM documents WHERE id = ?", (document_id,))
         return self.find_document(str(url_or_id))
 
-    def history(self, url_or_id: str | int) -> list[dict[str, Any]]:
+    def history(self, url_or_id: str | int) -> list[VersionRecord]:
         """Every version of a document, oldest first (empty when unknown)."""
         document = self.resolve_document(url_or_id)
         if document is None:
             return []
-        versions = self.rows("SELECT * FROM versions WHERE document_id = ? ORDER BY seq", (document["id"],))
-        for version in versions:
-            version["original"] = bool(version["original"])
-        return versions
+        return [VersionRecord.from_row(row)
+                for row in self.rows("SELECT * FROM versions WHERE document_id = ? ORDER BY seq", (document["id"],))]
 
     def events(self, document_id: int) -> list[dict[str, Any]]:
         """The document's status changes (deleted, blocked, back online), oldest first."""

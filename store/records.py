@@ -1,4 +1,4 @@
-"""Typed records that cross the Archive boundary: an alert and its summary.
+"""Typed records that cross the Archive boundary: alerts and their summaries, documents and versions.
 
 The alert ``summary`` is built by the crawler (``crawler/ingest.py``, ``crawler/changes.py``,
 ``crawler/lifecycle.py``) and by ``store/health.py``, encoded into the outbox's JSON
@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any, get_type_hints
 
-from store.kinds import AlertKind
+from store.kinds import AlertKind, DocumentStatus
+from store.model import Document
 
 _NUMBER = (int, float)
 
@@ -206,4 +207,89 @@ class AlertRecord:
             data["documents"] = self.documents
         if self.deliveries is not None:
             data["deliveries"] = self.deliveries
+        return data
+
+
+#: The columns of the versions table, in its order (``to_dict`` keeps it).
+_VERSION_ROW = (
+    "id", "document_id", "seq", "content_hash", "created_at", "kind", "status", "url", "canonical_url", "source",
+    "title", "account", "author", "doc_number", "published_at", "published_date", "fetched_at", "origin",
+    "origin_url", "repost_from", "original", "lead", "body", "outline", "images", "attachments", "meta",
+)
+
+
+@dataclass
+class VersionRecord(Document):
+    """One stored version of a document: the Document as it was saved, plus where it sits.
+
+    ``seq`` is its number (1 = first); ``published_date`` the date part of ``published_at``
+    (what date filters use); ``created_at`` when the archive stored it.
+    """
+
+    id: int = 0
+    document_id: int = 0
+    seq: int = 0
+    created_at: str | None = None
+    published_date: str | None = None
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> VersionRecord:
+        """Build from a versions row (its JSON columns already decoded by ``ArchiveBase.rows``)."""
+        names = {f.name for f in fields(cls)}
+        values = {k: v for k, v in row.items() if k in names}
+        values["original"] = bool(values.get("original"))
+        for name in ("outline", "images", "attachments"):
+            values[name] = values.get(name) if isinstance(values.get(name), list) else []
+        values["meta"] = values.get("meta") if isinstance(values.get("meta"), dict) else {}
+        return cls(**values)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The row as the archive holds it (column order), JSON columns decoded."""
+        data = asdict(self)
+        return {key: data[key] for key in _VERSION_ROW}
+
+    def document(self) -> Document:
+        """The Document as it was saved, without the archive's ids (to save or track it again)."""
+        names = {f.name for f in fields(Document)}
+        return Document(**{k: v for k, v in asdict(self).items() if k in names})
+
+
+@dataclass
+class DocumentRecord:
+    """One watched document (``Archive.get``): where it lives, its status, its latest ``version``.
+
+    ``key`` is the canonical URL (else the URL) it is known by; ``status`` a
+    :class:`store.kinds.DocumentStatus`; ``version`` None for a document never seen ``ok``.
+    """
+
+    id: int
+    key: str
+    url: str | None = None
+    canonical_url: str | None = None
+    source: str | None = None
+    kind: str | None = None
+    status: str = DocumentStatus.OK
+    first_seen: str | None = None
+    last_seen: str | None = None
+    last_checked: str | None = None
+    status_changed_at: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    latest_version_id: int | None = None
+    version_count: int = 0
+    indexed_version_id: int | None = None
+    search_facets: str | None = None
+    unreachable_checks: int = 0
+    version: VersionRecord | None = None
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any], version: VersionRecord | None) -> DocumentRecord:
+        """Build from a documents row and its latest version; unknown columns are ignored."""
+        names = {f.name for f in fields(cls)} - {"version"}
+        return cls(**{k: v for k, v in row.items() if k in names}, version=version)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The row as the archive holds it, with ``version`` as a dict (or None)."""
+        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "version"}
+        data["version"] = self.version.to_dict() if self.version else None
         return data

@@ -102,12 +102,12 @@ def test_provisional_feed_copy_is_upgraded_by_the_real_article(archive):
                        source="feed", kind_hint="feed", meta={**feed, "provisional": True})
     first = ingestor.ingest_page(provisional)
     assert first.outcome == "new"
-    stored = archive.get(first.document_id)["version"]
+    stored = archive.get(first.document_id).version.to_dict()
     assert stored["meta"]["provisional"] is True and stored["body"] == "行动方案摘要。"
     real = ingestor.ingest_page(page(SEED_TEXT.encode(), url, **feed))
     assert real.outcome == "new_version" and real.document_id == first.document_id
     assert real.relations["ai-plan"] in ("identical", "repost")
-    assert "provisional" not in archive.get(first.document_id)["version"]["meta"]
+    assert "provisional" not in archive.get(first.document_id).version.meta
 
 
 def test_page_json_round_trip_for_the_cluster_coordinator(archive):
@@ -152,13 +152,13 @@ def test_blocked_article_unknown_keeps_the_feed_copy_known_keeps_its_text(archiv
     url = "https://mp.weixin.qq.com/s/blockedarticle000000001"
     first = ingestor.ingest_page(page(VIOLATION, url, **FEED_META))
     assert first.outcome == "new" and first.provisional
-    assert archive.get(first.document_id)["version"]["body"] == "订阅源里的摘要。"
+    assert archive.get(first.document_id).version.body == "订阅源里的摘要。"
     real = ingestor.ingest_page(page(repost("blockedarticle000000001"), url, **FEED_META))
     assert real.outcome == "new_version" and not real.provisional
     again = ingestor.ingest_page(page(VIOLATION, url, **FEED_META))
     assert again.outcome == "status_changed" and again.document_id == first.document_id
     stored = archive.get(first.document_id)
-    assert stored["status"] == "blocked" and "不少于50000家" in stored["version"]["body"]
+    assert stored.status == "blocked" and "不少于50000家" in stored.version.body
 
 
 def test_feed_copy_never_overwrites_a_real_article(archive):

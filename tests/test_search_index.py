@@ -155,7 +155,7 @@ def test_index_after_churn_equals_a_fresh_rebuild(tmp_path):
                 archive.save(doc(n, body="", status="deleted", content_hash="gone"))
             if n % 5 == 0:
                 archive.save_comparison(saved.version_id, plan.plan_version_id, {"relation": "excerpt"})
-                latest = archive.get(saved.document_id)["latest_version_id"]
+                latest = archive.get(saved.document_id).latest_version_id
                 archive.save_comparison(latest, plan.plan_version_id, {"relation": "revision"})
         live, marks = vocabulary(archive._conn), vocabulary(archive._conn, "search_marks")
         with archive.write() as conn:

@@ -40,10 +40,10 @@ def test_new_then_unchanged_then_new_version(path):
     with Archive(path) as archive:
         versions = archive.history(URL)
         document = archive.get(first.document_id)
-    assert [v["body"][9:20] for v in versions] == ["不少于50000家企业", "不少于60000家企业"]
-    assert document["version"]["id"] == changed.version_id
-    assert document["version_count"] == 2
-    assert document["first_seen"] == "2026-01-08T03:30:43+00:00"
+    assert [v.body[9:20] for v in versions] == ["不少于50000家企业", "不少于60000家企业"]
+    assert document.version.id == changed.version_id
+    assert document.version_count == 2
+    assert document.first_seen == "2026-01-08T03:30:43+00:00"
 
 
 def test_unchanged_refetch_only_touches_last_seen(path):
@@ -77,7 +77,7 @@ def test_disappearing_page_keeps_last_text(path, status):
     with Archive(path) as archive:
         document = archive.get(saved.document_id)
         events = archive.events(saved.document_id)
-    assert document["status"] == "ok" and "50000家" in document["version"]["body"]
+    assert document.status == "ok" and "50000家" in document.version.body
     assert [(e["old_status"], e["new_status"]) for e in events] == [("ok", status), (status, "ok")]
     assert len(archive_versions(path)) == 1
 
@@ -99,7 +99,7 @@ def test_unknown_page_that_is_already_deleted(path):
     with Archive(path) as archive:
         result = archive.save(make_doc(body="", status="deleted", content_hash="x"))
         assert result.outcome == "status_changed" and result.version_id is None
-        assert archive.get(result.document_id)["version"] is None
+        assert archive.get(result.document_id).version is None
         later = archive.save(make_doc())
     assert later.outcome == "new" and later.version_id is not None
 
@@ -119,7 +119,7 @@ def test_get_version_round_trips_to_document(path):
     with Archive(path) as archive:
         saved = archive.save(doc, source="wechat-feeds")
     with Archive(path) as archive:
-        back = Document.from_dict(archive.get_version(saved.version_id))
+        back = archive.get_version(saved.version_id).document()
     assert back == replace(doc, source="wechat-feeds")
 
 

@@ -27,7 +27,7 @@ def test_v1_archive_is_upgraded_and_indexed(tmp_path):
         assert schema.applied(archive.db) == [name for name, _ in schema.MIGRATIONS]
         assert archive.search("算力").total == 1  # the old version was indexed by the upgrade
         assert archive.search("50000家").hits[0]["id"] == 1
-        assert archive.get(1)["version"]["title"] == "关于算力的通知"
+        assert archive.get(1).version.title == "关于算力的通知"
 
 
 def test_reopening_applies_nothing(tmp_path):

@@ -156,7 +156,7 @@ class SourceSpider(scrapy.Spider):
 
     def _provisional(self, known: dict[str, Any] | None) -> bool:
         document = self.archive.get(known["id"]) if self.archive and known else None
-        return is_provisional((document or {}).get("version"))
+        return is_provisional(document.version if document else None)
 
     def not_modified(self, response: Response) -> bool:
         """True when a conditional request got 304 (a watched document is marked re-checked)."""

@@ -106,16 +106,15 @@ def _load_plan_file(path: str) -> Any:
 
 def _set_home(archive: Archive, name: str, home: str) -> Any:
     """Make document ``home`` the plan's home; its text, when different, becomes the next plan version."""
-    from store.model import Document
 
     document = archive.resolve_document(home)
     if document is None:
         raise CliError(f"no document {home} in the archive (give its id or URL)")
-    latest = archive.get(document["id"]) or {}
-    version = latest.get("version")
+    latest = archive.get(document["id"])
+    version = latest.version if latest else None
     if version is None:
         raise CliError(f"document {document['id']} has no text to track (status {document['status']})")
-    result = archive.track_plan(name, Document.from_dict(version), source_version_id=version["id"])
+    result = archive.track_plan(name, version.document(), source_version_id=version.id)
     archive.set_plan_home(result.plan_id, document["id"])
     return result
 
@@ -192,13 +191,14 @@ def show(ctx: click.Context, document_id: str, seq: int | None, fmt: str) -> Non
         document = archive.resolve_document(document_id)
         if document is None:
             raise CliError(f"no document {document_id} in the archive")
-        document = archive.get(document["id"])
-        assert document is not None
+        stored = archive.get(document["id"])
+        assert stored is not None
+        document = stored.to_dict()
         if seq is not None:
-            versions = {v["seq"]: v for v in archive.history(document["id"])}
+            versions = {v.seq: v for v in archive.history(stored.id)}
             if seq not in versions:
-                raise CliError(f"document {document['id']} has no version {seq} (it has {len(versions)})")
-            document["version"] = versions[seq]
+                raise CliError(f"document {stored.id} has no version {seq} (it has {len(versions)})")
+            document["version"] = versions[seq].to_dict()
         document["comparisons"] = archive.comparisons(version_id=(document["version"] or {}).get("id", -1))
         document["events"] = _events(archive, document["id"])
         document["plan_home"] = _plan_home(archive, document["id"])
@@ -215,8 +215,8 @@ def _plan_home(archive: Archive, document_id: int) -> dict[str, Any] | None:
 def _events(archive: Archive, document_id: int) -> list[dict[str, Any]]:
     """Status changes (``type`` status) and versions (``type`` version), oldest first, with times."""
     events = [{"type": "status", **event} for event in archive.events(document_id)]
-    events += [{"type": "version", "at": v["created_at"], "seq": v["seq"], "version_id": v["id"],
-                "title": v["title"], "content_hash": v["content_hash"]} for v in archive.history(document_id)]
+    events += [{"type": "version", "at": v.created_at, "seq": v.seq, "version_id": v.id,
+                "title": v.title, "content_hash": v.content_hash} for v in archive.history(document_id)]
     return sorted(events, key=lambda e: (e["at"] or "", e["type"] == "status"))
 
 
@@ -230,7 +230,7 @@ def history(ctx: click.Context, url_or_id: str, fmt: str) -> None:
         document = archive.resolve_document(url_or_id)
         if document is None:
             raise CliError(f"no document {url_or_id} in the archive")
-        versions = archive.history(document["id"])
+        versions = [v.to_dict() for v in archive.history(document["id"])]
         events = archive.events(document["id"])
     print_history(document, versions, events, fmt, display_timezone(ctx) if fmt != "json" else "UTC")
 

@@ -72,12 +72,11 @@ def _from_archive(kind: str, ref: str, ctx: click.Context) -> Side:
             if not ref.isdigit():
                 raise CliError(f"doc:{ref}: a document reference is a number, e.g. doc:12")
             found = archive.get(int(ref))
-            version = (found or {}).get("version")
+            version = found.version if found else None
             if not version:
                 raise CliError(f"doc:{ref}: no such document in {path}")
-            return Side(version.get("title") or f"document {ref}",
-                        "\n\n".join(p for p in (version.get("lead"), version.get("body")) if p),
-                        issuer=version.get("account"), date=(version.get("published_at") or "")[:10] or None)
+            return Side(version.title or f"document {ref}", version.text,
+                        issuer=version.account, date=(version.published_at or "")[:10] or None)
         plan = archive.plan(ref)
         if not plan or plan.get("body") is None:
             raise CliError(f"{ref}: not a file, a URL or a tracked plan in {path}")

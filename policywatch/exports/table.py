@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from diffing.model import Change, Comparison, FigureChange, Relation
+from store.model import Document
 
 #: Column headings, in order.
 HEADERS = ("原文", "修改后", "说明")
@@ -133,8 +134,10 @@ def _note(change: Change, figures: list[FigureChange]) -> str:
     return "；".join(dict.fromkeys(parts))
 
 
-def side_of(record: dict[str, Any] | None, title: str) -> Side:
-    """A :class:`Side` from a version, plan or document record (account and published date when known)."""
+def side_of(record: Document | dict[str, Any] | None, title: str) -> Side:
+    """A :class:`Side` from a stored version (a Document) or a plan row (account and published date when known)."""
+    if isinstance(record, Document):
+        return Side(record.title or title, record.account, (record.published_at or "")[:10] or None)
     record = record or {}
     date = str(record.get("published_at") or "")[:10] or None
     return Side(record.get("title") or title, record.get("account"), date)

@@ -19,7 +19,7 @@ from policywatch.web.errors import NotFound
 from policywatch.web.queries import version_row
 from policywatch.web.schemas import Diff, DiffSide
 from store.archive import Archive
-from store.documents import version_text
+from store.records import VersionRecord
 
 
 @dataclass
@@ -28,10 +28,10 @@ class Pair:
 
     left: DiffSide
     left_text: str
-    left_record: dict
+    left_record: dict | VersionRecord
     right: DiffSide
     right_text: str
-    right_record: dict
+    right_record: VersionRecord
     comparison_id: int | None = None
     stored_relation: str | None = None
 
@@ -67,10 +67,10 @@ def _plan_side(archive: Archive, plan_version_id: int) -> tuple[DiffSide, str, d
     return side, plan_version.get("body") or "", plan_version
 
 
-def _document_side(version: dict, label: str) -> DiffSide:
+def _document_side(version: VersionRecord, label: str) -> DiffSide:
     """The document side of a diff."""
-    return DiffSide(label=label, title=version.get("title") or "", link=f"/documents/{version['document_id']}",
-                    document_id=version["document_id"], version_id=version["id"])
+    return DiffSide(label=label, title=version.title, link=f"/documents/{version.document_id}",
+                    document_id=version.document_id, version_id=version.id)
 
 
 def comparison_pair(archive: Archive, comparison_id: int) -> Pair:
@@ -82,35 +82,35 @@ def comparison_pair(archive: Archive, comparison_id: int) -> Pair:
     if version is None:
         raise NotFound(f"comparison {comparison_id} refers to a missing version")
     plan_side, plan_text, plan_record = _plan_side(archive, row["plan_version_id"])
-    doc_side = _document_side(version, f"document v{version.get('seq') or 1}")
-    return Pair(plan_side, plan_text, plan_record, doc_side, version_text(version), version,
+    doc_side = _document_side(version, f"document v{version.seq or 1}")
+    return Pair(plan_side, plan_text, plan_record, doc_side, version.text, version,
                 comparison_id=comparison_id, stored_relation=row.get("relation"))
 
 
 def plan_pair(archive: Archive, document_id: int, plan_id: int) -> Pair:
     """A document's latest version and a plan's latest version (the stored comparison's when there is one)."""
     document = archive.get(document_id)
-    if document is None or not document.get("version"):
+    version = document.version if document else None
+    if version is None:
         raise NotFound(f"no document {document_id} with text")
     plan = archive.plan(plan_id)
     if plan is None or plan["id"] != plan_id or not plan.get("plan_version_id"):
         raise NotFound(f"no plan {plan_id}")
-    version = document["version"]
-    stored = [c for c in archive.comparisons(version_id=version["id"])
+    stored = [c for c in archive.comparisons(version_id=version.id)
               if c["plan_version_id"] == plan["plan_version_id"]]
     if stored:
         return comparison_pair(archive, stored[0]["id"])
     plan_side, plan_text, plan_record = _plan_side(archive, plan["plan_version_id"])
-    doc_side = _document_side(version, f"document v{version.get('seq') or 1}")
-    return Pair(plan_side, plan_text, plan_record, doc_side, version_text(version), version)
+    doc_side = _document_side(version, f"document v{version.seq or 1}")
+    return Pair(plan_side, plan_text, plan_record, doc_side, version.text, version)
 
 
 def versions_pair(archive: Archive, document_id: int, older_id: int, newer_id: int) -> Pair:
     """Two versions of one document, the first (``a``) on the left."""
     older = version_row(archive, document_id, older_id)
     newer = version_row(archive, document_id, newer_id)
-    return Pair(_document_side(older, f"version {older.get('seq')}"), version_text(older), older,
-                _document_side(newer, f"version {newer.get('seq')}"), version_text(newer), newer)
+    return Pair(_document_side(older, f"version {older.seq}"), older.text, older,
+                _document_side(newer, f"version {newer.seq}"), newer.text, newer)
 
 
 def comparison_diff(archive: Archive, comparison_id: int) -> Diff:

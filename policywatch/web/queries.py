@@ -10,6 +10,7 @@ from policywatch.web.errors import BadRequest, NotFound
 from policywatch.web.params import MAX_QUERY, InboxFilters, SearchFilters
 from store.archive import Archive
 from store.errors import SearchError
+from store.records import DocumentRecord, VersionRecord
 
 #: Most related documents listed on a plan page (altered reposts come first).
 MAX_RELATED = 500
@@ -57,12 +58,12 @@ def set_reviewed_many(archive: Archive, alert_ids: list[int], reviewed: bool) ->
     return [set_reviewed(archive, alert_id, reviewed) for alert_id in alert_ids]
 
 
-def _document_row(archive: Archive, document_id: int) -> dict:
-    """The archive row of a document, or a 404."""
-    row = archive.get(document_id)
-    if row is None:
+def _document_row(archive: Archive, document_id: int) -> DocumentRecord:
+    """The archive's document, or a 404."""
+    found = archive.get(document_id)
+    if found is None:
         raise NotFound(f"no document {document_id}")
-    return row
+    return found
 
 
 def versions(archive: Archive, document_id: int) -> list[schemas.Version]:
@@ -71,12 +72,12 @@ def versions(archive: Archive, document_id: int) -> list[schemas.Version]:
     return [records.version(row, number) for number, row in enumerate(archive.history(document_id), 1)]
 
 
-def version_row(archive: Archive, document_id: int, version_id: int) -> dict:
+def version_row(archive: Archive, document_id: int, version_id: int) -> VersionRecord:
     """A version that belongs to this document, or a 404."""
-    row = archive.get_version(version_id)
-    if row is None or row.get("document_id") != document_id:
+    found = archive.get_version(version_id)
+    if found is None or found.document_id != document_id:
         raise NotFound(f"document {document_id} has no version {version_id}")
-    return row
+    return found
 
 
 def document_detail(archive: Archive, document_id: int, version_id: int | None = None) -> schemas.DocumentDetail:

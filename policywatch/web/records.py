@@ -1,9 +1,10 @@
 """Archive records and rows (from :class:`store.archive.Archive`) → the page models.
 
-Alerts arrive as :class:`store.records.AlertRecord` (their summary decoded by the store);
-the other rows are still plain dicts, and this is the only place that knows their
-column names, so a schema change touches one module. JSON columns of those rows may
-arrive decoded or as text; both are accepted.
+Alerts, documents and versions arrive as typed records (:mod:`store.records`, JSON
+decoded by the store); the other rows (comparisons, plans, search hits) are still plain
+dicts, and this is the only place that knows their column names, so a schema change
+touches one module. JSON columns of those rows may arrive decoded or as text; both are
+accepted.
 """
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ import json
 from typing import Any
 
 from policywatch.web import schemas
-from store.kinds import AlertKind
-from store.records import AlertRecord
+from store.kinds import AlertKind, DocumentStatus
+from store.records import AlertRecord, DocumentRecord, VersionRecord
 
 Row = dict[str, Any]
 
@@ -131,27 +132,28 @@ def delivery(row: Row) -> schemas.Delivery:
                             delivered_at=row.get("delivered_at"))
 
 
-def document(row: Row, version: Row | None = None) -> schemas.Document:
+def document(record: DocumentRecord, version: VersionRecord | None = None) -> schemas.Document:
     """A document's metadata and text; ``version`` defaults to its latest version."""
-    v = version if version is not None else (row.get("version") or {})
+    v = version if version is not None else record.version
     return schemas.Document(
-        id=row["id"], version_id=v.get("id"), kind=v.get("kind") or row.get("kind"),
-        status=row.get("status") or v.get("status") or "ok",
-        url=v.get("url") or row.get("url"), canonical_url=v.get("canonical_url") or row.get("canonical_url"),
-        source=v.get("source") or row.get("source"), title=v.get("title") or "",
-        account=v.get("account"), author=v.get("author"), doc_number=v.get("doc_number"),
-        published_at=v.get("published_at"), fetched_at=v.get("fetched_at"),
-        first_seen=row.get("first_seen"), last_seen=row.get("last_seen"),
-        origin=v.get("origin"), origin_url=v.get("origin_url"),
-        lead=v.get("lead") or "", body=v.get("body") or "",
+        id=record.id, version_id=v.id if v else None, kind=(v.kind if v else None) or record.kind,
+        status=record.status or (v.status if v else None) or DocumentStatus.OK,
+        url=(v.url if v else None) or record.url,
+        canonical_url=(v.canonical_url if v else None) or record.canonical_url,
+        source=(v.source if v else None) or record.source, title=v.title if v else "",
+        account=v.account if v else None, author=v.author if v else None, doc_number=v.doc_number if v else None,
+        published_at=v.published_at if v else None, fetched_at=v.fetched_at if v else None,
+        first_seen=record.first_seen, last_seen=record.last_seen,
+        origin=v.origin if v else None, origin_url=v.origin_url if v else None,
+        lead=v.lead if v else "", body=v.body if v else "",
     )
 
 
-def version(row: Row, number: int) -> schemas.Version:
+def version(record: VersionRecord, number: int) -> schemas.Version:
     """One entry of a document's version list."""
-    return schemas.Version(id=row["id"], number=row.get("seq") or number, title=row.get("title") or "",
-                           content_hash=row.get("content_hash"), fetched_at=row.get("fetched_at"),
-                           created_at=row.get("created_at"))
+    return schemas.Version(id=record.id, number=record.seq or number, title=record.title,
+                           content_hash=record.content_hash, fetched_at=record.fetched_at,
+                           created_at=record.created_at)
 
 
 def status_event(row: Row) -> schemas.StatusEvent:

@@ -39,4 +39,4 @@ def test_a_page_from_another_host_cannot_add_a_version_to_an_article(tmp_path):
         forged = ingestor.ingest_page(_page("https://mirror.example.org/a/1", ("篡改后的正文。",)))
         history = archive.history(official.document_id)
     assert forged.document_id != official.document_id
-    assert [v["body"] for v in history] == ["工业互联网正文第一段。"]
+    assert [v.body for v in history] == ["工业互联网正文第一段。"]

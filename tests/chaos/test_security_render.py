@@ -67,7 +67,7 @@ def test_diff_html_report_is_inert(archive_path):
     with Archive(archive_path.path) as archive:
         plan = archive.plans()[0]
         for document_id in archive_path.document_ids:
-            version = archive.get(document_id)["version"]
+            version = archive.get(document_id).version.to_dict()
             text = "\n\n".join(p for p in (version["lead"], version["body"]) if p)
             cmp = compare(plan["body"], text, plan_title=plan["title"], doc_title=version["title"])
             page = render_html(cmp)

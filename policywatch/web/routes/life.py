@@ -49,20 +49,19 @@ def track_document(request: Request, document_id: Id,
                    form: Annotated[dict[str, str], Depends(form_fields)]) -> Response:
     """Track the document's current text as a plan (named by the form, else from its title); go to its timeline."""
     from diffing.lifecycle import plan_name
-    from store.model import Document
 
     archive = archive_for(request)
     stored = archive.get(document_id)
-    if stored is None or not stored.get("version"):
+    version = stored.version if stored else None
+    if version is None:
         raise NotFound(f"no document {document_id}")
-    version = stored["version"]
-    name = (form.get("name") or "").strip() or plan_name(version.get("title") or "") or f"document-{document_id}"
+    name = (form.get("name") or "").strip() or plan_name(version.title) or f"document-{document_id}"
     if len(name) > MAX_NAME or any(ord(ch) < 0x20 for ch in name):
         raise BadRequest(f"a plan name is at most {MAX_NAME} printable characters")
-    if not (version.get("body") or version.get("lead") or "").strip():
+    if not version.text.strip():
         raise BadRequest("this document has no text to track")
     with archive.write():
-        result = archive.track_plan(name, Document.from_dict(version), source_version_id=version["id"])
+        result = archive.track_plan(name, version.document(), source_version_id=version.id)
         if not (archive.plan(result.plan_id) or {}).get("home_document_id"):
             archive.set_plan_home(result.plan_id, document_id)
     return RedirectResponse(f"/plans/{result.plan_id}/timeline", status_code=303)
