@@ -124,10 +124,10 @@ def run() -> None:
     path = ensure_archive()
     with Archive(path) as archive:
         alert = archive.alerts(limit=1, priority="high")[0]
-        row = archive.comparison(alert["comparison_id"])
+        row = archive.comparison(alert.comparison_id)
         plan_body = archive.plan_version(row["plan_version_id"])["body"]
         version = archive.get_version(row["version_id"])
-        doc_text = "\n\n".join(p for p in (version["lead"], version["body"]) if p)
+        doc_text = version.text if version else ""
         direct = {
             "inbox": lambda: archive.alerts(limit=51),
             "diff": lambda: diffing.compare(plan_body, doc_text),
@@ -137,7 +137,7 @@ def run() -> None:
         }
         direct_ms = {name: statistics.median(timings(call, 20)) for name, call in direct.items()}
     pages = {
-        "inbox": "/", "diff": f"/diff/{alert['comparison_id']}", "search 算力": "/search?q=算力",
+        "inbox": "/", "diff": f"/diff/{alert.comparison_id}", "search 算力": "/search?q=算力",
         "search 工业互联网": "/search?q=工业互联网",
         "search filtered": "/search?q=算力&account=工信微报&since=2025-01-01",
     }

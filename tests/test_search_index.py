@@ -190,7 +190,7 @@ def test_status_plan_and_relation_filters_equal_the_sql_filters_after_any_histor
             elif step in STATUSES:
                 version = archive.get_version(latest)
                 assert version is not None
-                archive.save(Document.from_dict(version) if step == "ok" else doc(n, status=step))
+                archive.save(version.document() if step == "ok" else doc(n, status=step))
             else:
                 plan = plans[step == "plan2"]
                 archive.save_comparison(latest, plan.plan_version_id,

@@ -19,6 +19,7 @@ from crawler.ingest import Ingestor
 from crawler.normalise import finish
 from store.archive import Archive
 from store.model import Document
+from store.records import AlertRecord
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_9b394f8deb7d7ec6.txt"
 PLAN_NAME = "ai-industrial-internet"
@@ -153,7 +154,7 @@ def build_with_kinds(path: Path) -> SampleArchive:
     return sample
 
 
-def only_alert(sample: SampleArchive, kind: str) -> dict:
+def only_alert(sample: SampleArchive, kind: str) -> AlertRecord:
     """The one alert of ``kind`` in the sample."""
     with Archive(sample.path) as archive:
         (found,) = archive.alerts(kind=kind)

@@ -36,7 +36,7 @@ def test_inbox_filters_by_kind_and_opens_the_revision_inline(page, server, sampl
     expect(items.first.locator(".headline")).to_contain_text("修订：")
     expect(items.first.locator(".headline")).to_contain_text("30个")
     items.first.get_by_role("link", name="Open change").click()
-    page.wait_for_url(f"**/alerts/{revised['id']}")
+    page.wait_for_url(f"**/alerts/{revised.id}")
     inline = page.locator("ul.changes .inline").first
     expect(inline.locator("del")).to_have_text("20")
     expect(inline.locator("ins")).to_have_text("30")
@@ -51,7 +51,7 @@ def test_inbox_filters_by_kind_and_opens_the_revision_inline(page, server, sampl
 def test_status_alert_page_shows_from_to_and_the_last_text(page, server, sample):  # noqa: F811
     status = only_alert(sample, "status")
     page.goto(server.url + "/?kind=status")
-    item = page.locator(f'li.alert[data-alert="{status["id"]}"]')
+    item = page.locator(f'li.alert[data-alert="{status.id}"]')
     expect(item.locator(".headline")).to_contain_text("已删除：算力解读<b>")
     item.get_by_role("link", name="Open change").click()
     expect(page.locator(".status-change")).to_contain_text("ok")
