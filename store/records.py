@@ -187,8 +187,7 @@ class AlertRecord:
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> AlertRecord:
         """Build from an outbox row (summary as JSON text or decoded); unknown columns are ignored."""
-        names = {f.name for f in fields(cls)} - {"summary"}
-        values = {k: v for k, v in row.items() if k in names and v is not None}
+        values = {k: v for k, v in row.items() if k in _ALERT_COLUMNS and v is not None}
         return cls(**values, summary=AlertSummary.from_dict(row.get("summary")))
 
     def to_dict(self) -> dict[str, Any]:
@@ -209,6 +208,9 @@ class AlertRecord:
             data["deliveries"] = self.deliveries
         return data
 
+
+#: The outbox columns an AlertRecord reads from a row (everything but the decoded summary).
+_ALERT_COLUMNS = frozenset(f.name for f in fields(AlertRecord)) - {"summary"}
 
 #: The columns of the versions table, in its order (``to_dict`` keeps it).
 _VERSION_ROW = (
@@ -235,8 +237,7 @@ class VersionRecord(Document):
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> VersionRecord:
         """Build from a versions row (its JSON columns already decoded by ``ArchiveBase.rows``)."""
-        names = {f.name for f in fields(cls)}
-        values = {k: v for k, v in row.items() if k in names}
+        values = {k: v for k, v in row.items() if k in _VERSION_FIELDS}
         values["original"] = bool(values.get("original"))
         for name in ("outline", "images", "attachments"):
             values[name] = values.get(name) if isinstance(values.get(name), list) else []
@@ -250,8 +251,11 @@ class VersionRecord(Document):
 
     def document(self) -> Document:
         """The Document as it was saved, without the archive's ids (to save or track it again)."""
-        names = {f.name for f in fields(Document)}
-        return Document(**{k: v for k, v in asdict(self).items() if k in names})
+        return Document(**{k: v for k, v in asdict(self).items() if k in _DOCUMENT_FIELDS})
+
+
+_VERSION_FIELDS = frozenset(f.name for f in fields(VersionRecord))
+_DOCUMENT_FIELDS = frozenset(f.name for f in fields(Document))
 
 
 @dataclass
@@ -285,11 +289,14 @@ class DocumentRecord:
     @classmethod
     def from_row(cls, row: dict[str, Any], version: VersionRecord | None) -> DocumentRecord:
         """Build from a documents row and its latest version; unknown columns are ignored."""
-        names = {f.name for f in fields(cls)} - {"version"}
-        return cls(**{k: v for k, v in row.items() if k in names}, version=version)
+        return cls(**{k: v for k, v in row.items() if k in _DOCUMENT_COLUMNS}, version=version)
 
     def to_dict(self) -> dict[str, Any]:
         """The row as the archive holds it, with ``version`` as a dict (or None)."""
         data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "version"}
         data["version"] = self.version.to_dict() if self.version else None
         return data
+
+
+#: The documents columns a DocumentRecord reads from a row.
+_DOCUMENT_COLUMNS = frozenset(f.name for f in fields(DocumentRecord)) - {"version"}
