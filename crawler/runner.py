@@ -16,7 +16,7 @@ from scrapy.settings import Settings
 from scrapy.utils.project import get_project_settings
 
 from crawler.runlog import merge_counts
-from crawler.sources import Source
+from crawler.sources import Source, SourceKind
 from crawler.spiders.base import SourceSpider
 from crawler.spiders.column import ColumnSpider
 from crawler.spiders.feeds import FeedSpider
@@ -25,8 +25,9 @@ from crawler.spiders.miit import MiitSpider
 from crawler.spiders.pages import PageSpider
 
 #: Spider class per source kind.
-SPIDERS: dict[str, type[SourceSpider]] = {"miit": MiitSpider, "feed": FeedSpider, "page": PageSpider,
-                                          "column": ColumnSpider, "govcn": GovcnSpider}
+SPIDERS: dict[str, type[SourceSpider]] = {
+    SourceKind.MIIT: MiitSpider, SourceKind.FEED: FeedSpider, SourceKind.PAGE: PageSpider,
+    SourceKind.COLUMN: ColumnSpider, SourceKind.GOVCN: GovcnSpider}
 
 #: Politeness off — for loopback test sites and benchmarks only, never for real sites.
 FAST_SETTINGS: dict[str, Any] = {

@@ -10,6 +10,7 @@ import ipaddress
 import re
 import tomllib
 from dataclasses import asdict, dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,7 +21,20 @@ from crawler.errors import CrawlerError
 #: The sources shipped with policywatch (real MIIT columns and WeChat feeds).
 DEFAULT_SOURCES_PATH = Path(__file__).resolve().parent.parent / "seeds" / "sources.toml"
 
-KINDS = ("miit", "feed", "page", "column", "govcn")
+
+
+class SourceKind(StrEnum):
+    """What a source is, and so which spider crawls it (``crawler.runner.SPIDERS``)."""
+
+    MIIT = "miit"
+    FEED = "feed"
+    PAGE = "page"
+    COLUMN = "column"
+    GOVCN = "govcn"
+
+
+#: Every source kind's value (for validation and help texts).
+KINDS: tuple[str, ...] = tuple(kind.value for kind in SourceKind)
 #: CMS families a ``column`` source may force with ``family`` (crawler/families.py recognises them).
 FAMILIES = ("trs", "jcms", "jpaas", "paged", "generic")
 #: Selectors a ``column`` source may give (css, or xpath when starting with ``/`` or ``(``).

@@ -29,7 +29,7 @@ from crawler.attachtext import TEXT_EXTS
 from crawler.families import Listed
 from crawler.freshness import now_utc, parse_time
 from crawler.items import Page
-from crawler.sources import Source, is_xpath
+from crawler.sources import Source, SourceKind, is_xpath
 from crawler.spiders.attachments import AttachmentsMixin
 from crawler.spiders.base import BROWSER_UA, short_url
 from crawler.spiders.miit import list_query
@@ -42,7 +42,7 @@ class ColumnSpider(AttachmentsMixin):
     """Government columns of any CMS family, from the column URL alone (or with selectors)."""
 
     name = "column"
-    kinds: ClassVar[tuple[str, ...]] = ("column",)
+    kinds: ClassVar[tuple[str, ...]] = (SourceKind.COLUMN,)
     attachment_exts: ClassVar[tuple[str, ...]] = TEXT_EXTS
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -17,7 +17,7 @@ from twisted.python.failure import Failure
 from crawler.feedparse import FeedError, FeedItem, parse_feed
 from crawler.freshness import iso_now
 from crawler.items import Page
-from crawler.sources import Source
+from crawler.sources import Source, SourceKind
 from crawler.spiders.attachments import AttachmentsMixin
 from crawler.spiders.base import describe_failure, failed_request, short_url
 from crawler.urls import WECHAT_HOST, host_of
@@ -27,7 +27,7 @@ class FeedSpider(AttachmentsMixin):
     """RSS/Atom feeds (MIIT's RSS, WeChat aggregators, RSSHub-style per-account feeds)."""
 
     name = "feeds"
-    kinds = ("feed",)
+    kinds = (SourceKind.FEED,)
     provisional_copies = True
 
     async def start(self) -> AsyncIterator[Request]:

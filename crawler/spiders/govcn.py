@@ -26,7 +26,7 @@ from scrapy.http import Request, Response
 from crawler.families import Listed, list_date
 from crawler.items import Page
 from crawler.normalise.times import from_epoch
-from crawler.sources import Source
+from crawler.sources import Source, SourceKind
 from crawler.spiders.base import BROWSER_UA, short_url
 from crawler.spiders.column import ColumnSpider
 from crawler.spiders.links import absolute
@@ -42,7 +42,7 @@ class GovcnSpider(ColumnSpider):
     """The State Council policy library API and gov.cn 最新政策 (JSON), articles with their 文件信息 table."""
 
     name = "govcn"
-    kinds: ClassVar[tuple[str, ...]] = ("govcn",)
+    kinds: ClassVar[tuple[str, ...]] = (SourceKind.GOVCN,)
 
     async def start(self) -> AsyncIterator[Request]:
         for source in self.sources:

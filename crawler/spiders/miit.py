@@ -27,7 +27,7 @@ from parsel import Selector
 from scrapy.http import Request, Response
 
 from crawler.items import Page
-from crawler.sources import Source
+from crawler.sources import Source, SourceKind
 from crawler.spiders.attachments import AttachmentsMixin
 from crawler.spiders.base import BROWSER_UA, short_url
 from crawler.spiders.links import absolute, same_scheme
@@ -42,7 +42,7 @@ class MiitSpider(AttachmentsMixin):
     """MIIT columns (政策解读, 文件公示, 意见征集, 司局 文件发布, …) and the 政策文件 search API."""
 
     name = "miit"
-    kinds = ("miit",)
+    kinds = (SourceKind.MIIT,)
 
     async def start(self) -> AsyncIterator[Request]:
         rechecks = list(self.recheck_all())  # first, so the lists leave these URLs to them

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Iterator
 from scrapy.http import Request, Response
 
 from crawler.items import Page
+from crawler.sources import SourceKind
 from crawler.spiders.attachments import AttachmentsMixin
 
 
@@ -13,7 +14,7 @@ class PageSpider(AttachmentsMixin):
     """One watched page per source: a policy text, a notice, an interpretation."""
 
     name = "pages"
-    kinds = ("page",)
+    kinds = (SourceKind.PAGE,)
 
     async def start(self) -> AsyncIterator[Request]:
         for source in self.sources:
