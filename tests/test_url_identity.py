@@ -116,4 +116,4 @@ def test_a_document_keeps_the_key_it_was_first_stored_under(tmp_path: Path) -> N
                                              body="另一篇。")))
         assert first.document_id == article.document_id == deleted.document_id != other.document_id
         assert (article.outcome, deleted.outcome) == ("new_version", "status_changed")
-        assert archive.get(first.document_id)["key"] == SHORT
+        assert archive.get(first.document_id).key == SHORT
