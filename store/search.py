@@ -29,7 +29,7 @@ from store.documents import version_text
 from store.errors import SearchError
 from store.filters import Filters
 from store.querysyntax import Query, parse
-from store.searchindex import MARKS_TABLE, SEARCH_TABLE, IndexQuery
+from store.searchindex import SEARCH_TABLE, IndexQuery
 from store.textindex import fold, folded_with_offsets
 
 MARK_START, MARK_END = "[[", "]]"
@@ -141,14 +141,10 @@ class SearchMixin(ArchiveBase):
         """
         parsed, text_expression = _parse(query)
         found = self._expression(text_expression, Filters(**filters)) or IndexQuery("\"nothing matches\"")
-        marks = ""
-        if found.marks is not None:
-            keep = "not in" if found.unmarked else "in"
-            marks = f" and +f.rowid {keep} (select rowid from {MARKS_TABLE} where {MARKS_TABLE} match :m)"
+        where, params = found.where(rowid="f.rowid", names=(":q", ":m"))
         sql = (f"select d.id, v.title, d.url from {SEARCH_TABLE} f join documents d on d.id = f.rowid"
-               f" join versions v on v.id = d.latest_version_id where {SEARCH_TABLE} match :q{marks}"
-               " order by rank limit 20")
-        return sql, {"q": found.expression, **({"m": found.marks} if found.marks is not None else {})}
+               f" join versions v on v.id = d.latest_version_id where {where} order by rank limit 20")
+        return sql, dict(zip(("q", "m"), params, strict=False))
 
     def _newest_with_char(self, folded: str, expression: IndexQuery, limit: int,
                           offset: int) -> tuple[list[tuple[int, float]], int, bool] | None:

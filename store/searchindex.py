@@ -48,17 +48,20 @@ class IndexQuery:
     marks: str | None = None
     unmarked: bool = False
 
-    def where(self) -> tuple[str, list[str]]:
-        """The WHERE clause over ``SEARCH_TABLE`` (parameters in order).
+    def where(self, *, rowid: str = "rowid", names: tuple[str, str] = ("?", "?")) -> tuple[str, list[str]]:
+        """The WHERE clause over ``SEARCH_TABLE`` and its parameters in order.
 
+        ``rowid`` is how the query names the text row's rowid, ``names`` the two
+        parameters' placeholders (``:q``, ``:m`` for SQL a user pastes elsewhere).
         ``+rowid`` keeps SQLite from turning the marks into one index seek per marked
         row (60x slower for a plan marking every document): FTS5 runs the text match
         in rowid order and each hit is looked up in the marks' set.
         """
+        match = f"{SEARCH_TABLE} MATCH {names[0]}"
         if self.marks is None:
-            return f"{SEARCH_TABLE} MATCH ?", [self.expression]
+            return match, [self.expression]
         keep = "NOT IN" if self.unmarked else "IN"
-        return (f"{SEARCH_TABLE} MATCH ? AND +rowid {keep} (SELECT rowid FROM {MARKS_TABLE} WHERE {MARKS_TABLE} MATCH ?)",
+        return (f"{match} AND +{rowid} {keep} (SELECT rowid FROM {MARKS_TABLE} WHERE {MARKS_TABLE} MATCH {names[1]})",
                 [self.expression, self.marks])
 
 
