@@ -1,7 +1,7 @@
 """The archive at scale: ingest curve, size, uncached search over a mixed query set, review pages, RSS.
 
 ``python -m benchmarks scale --docs 100000`` (default 1,000,000; not part of ``make bench``'s
-default set: 1,000,000 documents take well over 20 minutes on a 2-CPU machine).
+default set: 1,000,000 documents took 1 h 49 min on a quiet 2-CPU machine).
 ``--dir DIR`` keeps the archive (default: a temporary directory); ``--reuse`` measures an
 archive already built there. Documents come from :mod:`benchmarks.scale_corpus` (real
 sentences and lengths); 10 % get a second version; 5 % are reposts of the tracked plan,
