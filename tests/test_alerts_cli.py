@@ -15,6 +15,7 @@ import pytest
 
 from store.archive import Archive
 from store.base import now
+from tests.support import processes
 from tests.support.alerts import PLAN_TITLE, Response, make_alert, receiver
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,8 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def _cli(tmp_path, *args, env=None, timeout=60):
     command = [sys.executable, "-m", "policywatch", "--db", str(tmp_path / "pw.db"),
                "--config", str(tmp_path / "policywatch.toml"), *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=ROOT,
-                          env={**os.environ, **(env or {})})
+    return processes.run(command, capture_output=True, text=True, timeout=timeout, cwd=ROOT,
+                         env={**os.environ, **(env or {})})
 
 
 def _write_config(tmp_path, url, extra=""):
@@ -99,9 +100,9 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path):
     assert unknown.returncode == 2
     assert unknown.stderr.strip().splitlines() == ["Error: config: no channel named 'nope' (channels: hook)"]
     os_env_without = {k: v for k, v in os.environ.items() if k != "HOOK_TOKEN"}
-    missing_env = subprocess.run([sys.executable, "-m", "policywatch", "--db", str(tmp_path / "pw.db"),
-                                  "--config", str(tmp_path / "policywatch.toml"), "alerts", "send"],
-                                 capture_output=True, text=True, cwd=ROOT, env=os_env_without, timeout=60)
+    missing_env = processes.run([sys.executable, "-m", "policywatch", "--db", str(tmp_path / "pw.db"),
+                                 "--config", str(tmp_path / "policywatch.toml"), "alerts", "send"],
+                                capture_output=True, text=True, cwd=ROOT, env=os_env_without, timeout=60)
     assert missing_env.returncode == 2
     assert "environment variable HOOK_TOKEN is not set" in missing_env.stderr
     assert "Traceback" not in missing_env.stderr

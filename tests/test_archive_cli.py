@@ -6,7 +6,6 @@ import io
 import json
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from crawler.normalise import finish
 from policywatch.cli import group
 from store.archive import Archive
 from store.model import Document
+from tests.support import processes
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_9b394f8deb7d7ec6.txt"
@@ -141,13 +141,13 @@ def test_track_the_seed_plan(tmp_path):
 
 def test_entry_point_uses_policywatch_db_env(db, tmp_path):
     env = {**os.environ, "POLICYWATCH_DB": str(db), "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-m", "policywatch", "search", "天气", "--format", "json"],
-                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    done = processes.run([sys.executable, "-m", "policywatch", "search", "天气", "--format", "json"],
+                         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert [h["title"] for h in json.loads(done.stdout)] == ["无关"]
     bad = tmp_path / "notes.txt"
     bad.write_text("not sqlite " * 100)
-    done = subprocess.run([sys.executable, "-m", "policywatch", "--db", str(bad), "search", "x"],
-                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    done = processes.run([sys.executable, "-m", "policywatch", "--db", str(bad), "search", "x"],
+                         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and f"no archive at {bad} (the file is not an SQLite database)" in done.stderr
     assert "Traceback" not in done.stderr and bad.read_text().startswith("not sqlite")

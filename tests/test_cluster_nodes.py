@@ -18,6 +18,7 @@ from policywatch.cluster.errors import NodeDown, NodeError
 from policywatch.cluster.localnode import LocalNode, free_port
 from policywatch.cluster.nodeconf import NodeConfig, write_config
 from policywatch.cluster.nodes import ScrapydNode, node_address
+from tests.support import processes
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -27,8 +28,8 @@ def run(coro):
 
 
 def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "policywatch", *args], capture_output=True, text=True,
-                          cwd=ROOT, env={**os.environ, **(env or {})}, timeout=120)
+    return processes.run([sys.executable, "-m", "policywatch", *args], capture_output=True, text=True,
+                         cwd=ROOT, env={**os.environ, **(env or {})}, timeout=120)
 
 
 @pytest.fixture(scope="module")

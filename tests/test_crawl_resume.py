@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from tests.support import Response, serve_site
+from tests.support import Response, processes, serve_site
 from tests.support.crawl import ROOT, TEST_SETTINGS, crawl_counts, write_sources
 from tests.support.miit import Article, MiitSite, article_html
 
@@ -42,13 +42,13 @@ def test_killed_crawl_resumes_and_loses_nothing(tmp_path):
                                             "max_pages": 5}])
         command = [sys.executable, "-m", "policywatch", "--db", str(db), "crawl", "--sources", str(sources),
                    "--format", "json", "--fast", *TEST_SETTINGS]
-        child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                 env={**os.environ, "PYTHONPATH": str(ROOT)})
+        child = processes.start(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                env={**os.environ, "PYTHONPATH": str(ROOT)})
         deadline = time.monotonic() + 60
         while count(db) < 24 and time.monotonic() < deadline and child.poll() is None:
             time.sleep(0.1)
-        os.kill(child.pid, signal.SIGKILL)
-        child.wait()
+        child.kill()
+        assert child.wait() == -signal.SIGKILL, "the crawl ended before it could be killed"
         assert count(db) == 24
         assert count(db, "SELECT count(*) FROM crawl_runs WHERE status = 'running'") == 1
         with sqlite3.connect(db) as conn:
@@ -77,14 +77,16 @@ def test_crawl_killed_at_random_moments_converges(tmp_path):
                                             "max_pages": 10}])
         command = [sys.executable, "-m", "policywatch", "--db", str(db), "crawl", "--sources", str(sources),
                    "--format", "json", "--fast", *TEST_SETTINGS]
+        killed = 0
         for _ in range(5):
-            child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                     env={**os.environ, "PYTHONPATH": str(ROOT)})
-            time.sleep(rng.uniform(1.5, 4.0))
-            os.kill(child.pid, signal.SIGKILL)
-            child.wait()
+            child = processes.start(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                    env={**os.environ, "PYTHONPATH": str(ROOT)})
+            time.sleep(rng.uniform(0.2, 1.0))
+            child.kill()
+            killed += child.wait() == -signal.SIGKILL
             with sqlite3.connect(db) as conn:
                 assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert killed >= 3, f"only {killed} of 5 crawls were still running when killed"
         crawl_counts(sources, db)
         assert count(db) == 96 and count(db, "SELECT count(*) FROM versions") == 96
         assert count(db, "SELECT count(DISTINCT url) FROM documents") == 96

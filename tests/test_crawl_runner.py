@@ -6,7 +6,7 @@ import sqlite3
 import subprocess
 import sys
 
-from tests.support import Response, serve_site
+from tests.support import Response, processes, serve_site
 from tests.support.crawl import ROOT
 
 PAGE = ("<html><head><title>工业和信息化部通知</title></head><body><h1>工业和信息化部通知</h1><div id=content>"
@@ -61,8 +61,8 @@ def test_crawl_can_run_many_times_in_one_reactor(tmp_path):
 
 
 def test_demo_runs_offline_and_shows_what_matters(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "policywatch.demo", "--out", str(tmp_path / "demo-out")],
-                            capture_output=True, text=True, cwd=ROOT, timeout=180)
+    result = processes.run([sys.executable, "-m", "policywatch.demo", "--out", str(tmp_path / "demo-out")],
+                           capture_output=True, text=True, cwd=ROOT, timeout=180)
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Traceback" not in result.stderr

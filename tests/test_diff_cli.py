@@ -12,6 +12,7 @@ from crawler.normalise import finish
 from store.archive import Archive
 from store.model import Document
 from tests.fixtures.diff.corpus import PLAN, PLAN_TITLE, SEED, replace_once
+from tests.support import processes
 
 ROOT = Path(__file__).resolve().parents[1]
 ALTERED = replace_once(SEED, "不少于50000家企业实施新型工业网络改造升级。工业数据",
@@ -20,8 +21,8 @@ ALTERED = replace_once(SEED, "不少于50000家企业实施新型工业网络改
 
 def run(*args: str, db: Path | None = None) -> subprocess.CompletedProcess[str]:
     prefix = ["--db", str(db)] if db else []
-    return subprocess.run([sys.executable, "-m", "policywatch", *prefix, "diff", *args],
-                          capture_output=True, text=True, timeout=120, cwd=ROOT)
+    return processes.run([sys.executable, "-m", "policywatch", *prefix, "diff", *args],
+                         capture_output=True, text=True, timeout=120, cwd=ROOT)
 
 
 @pytest.fixture

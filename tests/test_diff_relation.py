@@ -6,7 +6,6 @@ and asserts the relation an analyst expects and exactly the changes worth report
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from diffing import compare, parse
 from diffing.render import render_html, render_json, render_markdown, render_text
 from tests.browser.sample_archive import _commentary, plan_body
 from tests.fixtures.diff.corpus import PLAN, PLAN_TITLE, SEED, replace_once
+from tests.support import processes
 
 ROOT = Path(__file__).resolve().parents[1]
 PARAGRAPHS = PLAN.split("\n\n")
@@ -108,9 +108,9 @@ def test_every_renderer_names_the_plan_first_and_the_document_second() -> None:
 def test_cli_with_a_plain_text_plan_puts_old_first_and_keeps_its_title_line_out_of_outside(tmp_path: Path) -> None:
     plan = tmp_path / "plan.txt"
     plan.write_text(PLAN, encoding="utf-8")  # first line: the plan's title, taken as title by the normaliser
-    result = subprocess.run([sys.executable, "-m", "policywatch", "diff", str(plan), str(ROOT / "seeds" /
-                             "000_9b394f8deb7d7ec6.txt"), "--no-color"],
-                            capture_output=True, text=True, timeout=120, cwd=ROOT)
+    result = processes.run([sys.executable, "-m", "policywatch", "diff", str(plan), str(ROOT / "seeds" /
+                            "000_9b394f8deb7d7ec6.txt"), "--no-color"],
+                           capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].startswith(f"{PLAN_TITLE}  vs  ") and lines[0] != f"{PLAN_TITLE}  vs  {PLAN_TITLE}"

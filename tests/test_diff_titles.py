@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from pathlib import Path
 
 from diffing import compare
+from tests.support import processes
 
 BODY = "一、总体要求\n到2028年，培育标杆企业不少于100家。\n二、重点任务\n（一）推进设备联网。加快改造升级。\n"
 TITLE = "工业互联网和人工智能融合赋能行动方案（2026—2028年）"
@@ -30,8 +30,8 @@ def test_two_plain_text_files_differing_in_their_first_line(tmp_path: Path):
     old, new = tmp_path / "old.txt", tmp_path / "new.txt"
     old.write_text(f"{TITLE}\n\n{BODY}", encoding="utf-8")
     new.write_text(f"{TITLE.replace('2028', '2030')}\n\n{BODY}", encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "policywatch", "diff", str(old), str(new), "--format", "json"],
-                            capture_output=True, text=True, timeout=120)
+    result = processes.run([sys.executable, "-m", "policywatch", "diff", str(old), str(new), "--format", "json"],
+                           capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["relation"] == "revision"

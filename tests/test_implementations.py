@@ -12,7 +12,7 @@ from diffing.targets import compare_targets, implements, match_tasks
 from store.archive import Archive
 from store.model import Document
 from tests.fixtures.diff.corpus import INTERPRETATION, PLAN, PLAN_TITLE, SEED
-from tests.support import serve_site
+from tests.support import processes, serve_site
 from tests.support.crawl import crawl_counts, write_sources
 from tests.support.govsites import GovArticle, JcmsColumn
 from tests.support.provinces import JIANGSU, JIANGSU_TITLE, ZHEJIANG, ZHEJIANG_TITLE
@@ -22,8 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def cli(*args: str, db: Path | None = None) -> subprocess.CompletedProcess[str]:
     prefix = ["--db", str(db)] if db else []
-    return subprocess.run([sys.executable, "-m", "policywatch", *prefix, *args], capture_output=True, text=True,
-                          timeout=120, cwd=ROOT)
+    return processes.run([sys.executable, "-m", "policywatch", *prefix, *args], capture_output=True, text=True,
+                         timeout=120, cwd=ROOT)
 
 
 def by_context(figures):

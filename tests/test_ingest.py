@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from crawler.ingest import Ingestor
 from crawler.items import Page
 from crawler.normalise import load
 from store.archive import Archive
+from tests.support import processes
 from tests.support.crawl import ROOT
 
 SEED = ROOT / "seeds" / "000_9b394f8deb7d7ec6.txt"
@@ -123,11 +123,11 @@ def test_policywatch_add_goes_through_ingest(tmp_path):
     changed = tmp_path / "changed.txt"
     changed.write_bytes(repost("addcommand000000000001", figure="60000"))
     run = [sys.executable, "-m", "policywatch", "--db", str(db), "add"]
-    result = subprocess.run([*run, str(changed)], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    result = processes.run([*run, str(changed)], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("new") and "ai-plan:" in result.stdout and "1 alert" in result.stdout
-    missing = subprocess.run([*run, str(tmp_path / "nope.html"), str(changed)], capture_output=True, text=True,
-                             cwd=ROOT, timeout=60)
+    missing = processes.run([*run, str(tmp_path / "nope.html"), str(changed)], capture_output=True, text=True,
+                            cwd=ROOT, timeout=60)
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
     assert len(missing.stderr.strip().splitlines()) == 1 and "nope.html" in missing.stderr
     assert missing.stdout.startswith("unchanged")

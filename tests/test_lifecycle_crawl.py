@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from crawler.lifecycle import today as china_today
-from tests.support import serve_site
+from tests.support import processes, serve_site
 from tests.support.crawl import ROOT, crawl_counts, write_sources
 from tests.support.miit import Article, MiitSite
 
@@ -69,8 +69,8 @@ def final_article() -> Article:
 
 def cli(db: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    result = subprocess.run([sys.executable, "-m", "policywatch", "--db", str(db), *args], capture_output=True,
-                            text=True, timeout=60, cwd=ROOT, env=env)
+    result = processes.run([sys.executable, "-m", "policywatch", "--db", str(db), *args], capture_output=True,
+                           text=True, timeout=60, cwd=ROOT, env=env)
     assert "Traceback" not in result.stderr, result.stderr
     return result
 
@@ -197,8 +197,8 @@ def test_unknown_plan_is_a_one_line_error(tmp_path, command):
 
 def test_the_demo_timeline_tells_the_seed_plans_life_in_order(tmp_path):
     out = tmp_path / "demo-out"
-    result = subprocess.run([sys.executable, "-m", "policywatch.demo", "--out", str(out)], capture_output=True,
-                            text=True, cwd=ROOT, timeout=180, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    result = processes.run([sys.executable, "-m", "policywatch.demo", "--out", str(out)], capture_output=True,
+                           text=True, cwd=ROOT, timeout=180, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert result.returncode == 0, result.stderr
     assert "Timeline of “ai-plan”" in result.stdout
     events = cli_json(out / "policywatch.db", "timeline", "ai-plan")

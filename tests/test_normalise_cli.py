@@ -7,12 +7,13 @@ import sys
 
 import pytest
 
+from tests.support import processes
 from tests.support.normalise import MIIT, SEED, fixture_bytes, wechat_page
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "policywatch", "normalise", *args],
-                          capture_output=True, text=True, timeout=120)
+    return processes.run([sys.executable, "-m", "policywatch", "normalise", *args],
+                         capture_output=True, text=True, timeout=120)
 
 
 def test_json_output_has_the_contract_keys_in_order():

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from store.archive import Archive
+from tests.support import processes
 from tests.support.alerts import plan_page
 from tests.support.site import Response, serve_site
 from tests.support.waiting import wait_for
@@ -57,8 +58,8 @@ def _start(tmp_path, sources_file, log_name, env=None):
     log = open(tmp_path / log_name, "w", encoding="utf-8")  # noqa: SIM115 - closed by the caller
     command = [sys.executable, "-m", "policywatch", "--db", str(tmp_path / "pw.db"), "--config",
                str(tmp_path / "policywatch.toml"), "run", "--sources", str(sources_file), "--fast"]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                               env={**os.environ, **(env or {})})
+    process = processes.start(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                              env={**os.environ, **(env or {})})
     return process, log
 
 
@@ -151,9 +152,9 @@ def test_changed_page_reaches_the_webhook_once(tmp_path):
         sources = tmp_path / "sources.toml"
         sources.write_text(f'[[source]]\nname = "loop"\nkind = "page"\nurl = "{site.url("/repost.html")}"\n'
                            'every = "1s"\nallow_private = true\n', encoding="utf-8")
-        tracked = subprocess.run([sys.executable, "-m", "policywatch", "--db", str(tmp_path / "pw.db"), "track",
-                                  str(ROOT / "seeds" / "000_9b394f8deb7d7ec6.txt"), "--name", "ai-plan"],
-                                 cwd=ROOT, capture_output=True, text=True, timeout=60)
+        tracked = processes.run([sys.executable, "-m", "policywatch", "--db", str(tmp_path / "pw.db"), "track",
+                                 str(ROOT / "seeds" / "000_9b394f8deb7d7ec6.txt"), "--name", "ai-plan"],
+                                cwd=ROOT, capture_output=True, text=True, timeout=60)
         assert tracked.returncode == 0, tracked.stderr
 
         def hooks():
@@ -195,11 +196,11 @@ def test_once_from_cron_crawls_what_is_due_delivers_and_exits(tmp_path):
                            'every = "1h"\nallow_private = true\n', encoding="utf-8")
         base = [sys.executable, "-m", "policywatch", "--db", str(tmp_path / "pw.db"),
                 "--config", str(tmp_path / "policywatch.toml")]
-        subprocess.run([*base, "track", str(ROOT / "seeds" / "000_9b394f8deb7d7ec6.txt"), "--name", "ai-plan"],
-                       cwd=ROOT, check=True, capture_output=True, timeout=60)
+        processes.run([*base, "track", str(ROOT / "seeds" / "000_9b394f8deb7d7ec6.txt"), "--name", "ai-plan"],
+                      cwd=ROOT, check=True, capture_output=True, timeout=60)
         once = [*base, "run", "--once", "--sources", str(sources), "--fast"]
-        first = subprocess.run(once, cwd=ROOT, capture_output=True, text=True, timeout=60)
-        second = subprocess.run(once, cwd=ROOT, capture_output=True, text=True, timeout=60)
+        first = processes.run(once, cwd=ROOT, capture_output=True, text=True, timeout=60)
+        second = processes.run(once, cwd=ROOT, capture_output=True, text=True, timeout=60)
         page_fetches = site.hits("/repost.html")
         hooks = [json.loads(r.body) for r in site.requests if r.path == "/hook"]
     assert first.returncode == 0, first.stderr

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 
 import pytest
 
 from crawler.sources import DEFAULT_SOURCES_PATH, Source, SourcesError, load_sources, parse_duration
 from store.archive import Archive
+from tests.support import processes
 from tests.support.crawl import ROOT, write_sources
 
 
@@ -93,8 +93,8 @@ def test_cli_bad_sources_file_is_one_line_exit_2(tmp_path):
     path = write_sources(tmp_path, [{"name": "a", "kind": "nope", "url": "https://x/"}])
     for args in (["--sources", str(path)], ["--sources", str(tmp_path / "missing.toml")],
                  ["--source", "no-such-source"], ["--sources", str(path), "-s", "nonsense"]):
-        result = subprocess.run([sys.executable, "-m", "policywatch", "--db", str(tmp_path / "a.db"), "crawl",
-                                 *args], capture_output=True, text=True, cwd=ROOT, timeout=60)
+        result = processes.run([sys.executable, "-m", "policywatch", "--db", str(tmp_path / "a.db"), "crawl",
+                                *args], capture_output=True, text=True, cwd=ROOT, timeout=60)
         assert result.returncode == 2, (args, result.stderr)
         assert "Traceback" not in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1, result.stderr
@@ -106,8 +106,8 @@ def test_cli_bad_archive_is_one_line_exit_2_and_untouched(tmp_path):
     sources = write_sources(tmp_path, [{"name": "a", "kind": "page", "url": "http://127.0.0.1:9/",
                                         "allow_private": True}])
     for db in (not_an_archive, tmp_path / "missing-dir" / "a.db"):
-        result = subprocess.run([sys.executable, "-m", "policywatch", "--db", str(db), "crawl", "--sources",
-                                 str(sources)], capture_output=True, text=True, cwd=ROOT, timeout=60)
+        result = processes.run([sys.executable, "-m", "policywatch", "--db", str(db), "crawl", "--sources",
+                                str(sources)], capture_output=True, text=True, cwd=ROOT, timeout=60)
         assert result.returncode == 2 and "Traceback" not in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1 and str(db) in result.stderr
     assert not_an_archive.read_text(encoding="utf-8") == "my notes, not a database"
@@ -120,13 +120,13 @@ def test_cli_list_shows_sources_and_crawls_nothing(tmp_path):
                                         "cron": "0 8 * * 1-5"}])
     base = [sys.executable, "-m", "policywatch", "--db", str(tmp_path / "a.db"), "crawl", "--sources", str(sources),
             "--list"]
-    missing = subprocess.run(base, capture_output=True, text=True, cwd=ROOT, timeout=60)
+    missing = processes.run(base, capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert missing.returncode == 2 and "no archive at" in missing.stderr  # listing never creates the archive
     assert not (tmp_path / "a.db").exists()
     Archive(tmp_path / "a.db").close()
-    text = subprocess.run(base, capture_output=True, text=True, cwd=ROOT, timeout=60)
+    text = processes.run(base, capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert text.returncode == 0, text.stderr
     assert "feed-a" in text.stdout and "every 30m" in text.stdout and "follow: mp.weixin.qq.com" in text.stdout
     assert "cron 0 8 * * 1-5" in text.stdout and text.stdout.count("never run") == 2
-    listed = subprocess.run([*base, "--format", "json"], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    listed = processes.run([*base, "--format", "json"], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert [row["name"] for row in json.loads(listed.stdout)] == ["feed-a", "col-b"]

@@ -6,15 +6,15 @@ import socket
 import subprocess
 import sys
 
-from tests.support import serve_site
+from tests.support import processes, serve_site
 from tests.support.crawl import ROOT, write_sources
 from tests.support.govcn import GovcnLibrary, docs
 from tests.support.govsites import JcmsColumn, JpaasColumn, TrsColumn, articles
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "policywatch", *args], capture_output=True, text=True,
-                          timeout=60, cwd=ROOT)
+    return processes.run([sys.executable, "-m", "policywatch", *args], capture_output=True, text=True,
+                         timeout=60, cwd=ROOT)
 
 
 def free_port() -> int:

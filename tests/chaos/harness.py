@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tests.chaos import pages
+from tests.support import processes
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Bounded, fast crawl settings for a loopback site (politeness off via --fast).
@@ -70,17 +71,14 @@ class World:
             args = [sys.executable, "-m", "tests.chaos.crashpoint", crash_at[0], str(crash_at[1]), "--", *args[3:]]
         started = time.monotonic()
         with open(self.log, "ab") as log:
-            process = subprocess.Popen(args, stdout=log, stderr=log, cwd=ROOT, env=_env())
+            process = processes.start(args, stdout=log, stderr=log, cwd=ROOT, env=_env())
             try:
                 process.wait(timeout=kill_after if kill_after is not None else timeout)
             except subprocess.TimeoutExpired:
-                if kill_after is None:
-                    process.kill()
-                    process.wait()
-                    raise
-                os.kill(process.pid, signal.SIGKILL)
+                process.kill()
                 process.wait()
-                return RunOutcome(True, process.returncode, time.monotonic() - started)
+                if kill_after is None:
+                    raise
         killed = process.returncode == -signal.SIGKILL
         return RunOutcome(killed, process.returncode, time.monotonic() - started)
 

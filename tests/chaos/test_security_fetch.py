@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from types import SimpleNamespace
 from urllib.parse import urlsplit
@@ -25,6 +24,7 @@ from crawler.spiders.feeds import FeedSpider
 from store.archive import Archive
 from tests.chaos import pages
 from tests.chaos.tripwire import ENV, settings_args
+from tests.support import processes
 from tests.support.site import Response, serve_site
 
 ROOT = pages.ROOT
@@ -91,7 +91,7 @@ def crawled(tmp_path_factory):
         site.route("/to-metadata", Response(302, headers={"Location": FORBIDDEN[1]}))
         site.route("/page-to-ten", Response(302, headers={"Location": FORBIDDEN[0]}))
         db = tmp_path / "guard.db"
-        done = subprocess.run(
+        done = processes.run(
             [sys.executable, "-m", "policywatch", "--db", str(db), "crawl", "--sources", str(_sources(tmp_path, site.base_url)),
              "--format", "json", "--fast", "-s", "RETRY_TIMES=0", "-s", "DOWNLOAD_TIMEOUT=3", *settings_args()],
             capture_output=True, text=True, timeout=120, cwd=ROOT,

@@ -7,7 +7,6 @@ queries made of FTS5 operators; the archive is unchanged afterwards.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from store.archive import Archive
 from store.errors import ArchiveError, SearchError
 from tests.chaos import hostile
 from tests.chaos.fuzzing import fuzz, fuzz_variants
+from tests.support import processes
 
 ROOT = Path(__file__).resolve().parents[2]
 INJECTIONS = (
@@ -86,8 +86,8 @@ def test_search_api_fuzzed(client, variant):
 def test_search_command_gives_one_line_errors(archive_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     for query in ("'; DROP TABLE documents; --", '"工业', "NEAR(工业"):
-        done = subprocess.run([sys.executable, "-m", "policywatch", "--db", str(archive_path), "search", query],
-                              capture_output=True, text=True, timeout=60, cwd=ROOT, env=env)
+        done = processes.run([sys.executable, "-m", "policywatch", "--db", str(archive_path), "search", query],
+                             capture_output=True, text=True, timeout=60, cwd=ROOT, env=env)
         assert "Traceback" not in done.stderr, (query, done.stderr)
         assert done.returncode in (0, 2), (query, done.returncode, done.stderr)
         if done.returncode == 2:

@@ -20,6 +20,7 @@ import pytest
 from tests.chaos import hostile
 from tests.chaos.mailbox import mailbox
 from tests.chaos.receiver import Receiver
+from tests.support import processes
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRETS = {
@@ -99,9 +100,9 @@ timeout = "2s"
 
 
 def _policywatch(db: Path, config: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "policywatch", "--db", str(db), "--config", str(config), *args],
-                          capture_output=True, text=True, timeout=120, cwd=ROOT,
-                          env={**os.environ, **SECRETS, "PYTHONPATH": str(ROOT)})
+    return processes.run([sys.executable, "-m", "policywatch", "--db", str(db), "--config", str(config), *args],
+                         capture_output=True, text=True, timeout=120, cwd=ROOT,
+                         env={**os.environ, **SECRETS, "PYTHONPATH": str(ROOT)})
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tests.support import processes
+
 ROOT = Path(__file__).resolve().parents[2]
 #: Fast, still bounded settings for loopback test sites.
 TEST_SETTINGS = ("-s", "DOWNLOAD_TIMEOUT=5", "-s", "RETRY_TIMES=2", "-s", "RETRY_BACKOFF_BASE=0.05")
@@ -41,7 +43,7 @@ def run_crawl(sources: Path, db: Path, *args: str, timeout: float = 120, fast: b
     command = [sys.executable, "-m", "policywatch", "--db", str(db), "crawl", "--sources", str(sources),
                "--format", fmt, *(["--fast"] if fast else []), *TEST_SETTINGS, *args]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=ROOT, env=env)
+    return processes.run(command, capture_output=True, text=True, timeout=timeout, cwd=ROOT, env=env)
 
 
 def crawl_counts(sources: Path, db: Path, *args: str, fast: bool = True) -> dict[str, Any]:
