@@ -9,6 +9,7 @@ SIGKILLs it after a given delay; its stderr goes to a log file kept for the secr
 from __future__ import annotations
 
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -46,6 +47,8 @@ class World:
         self.log = directory / "policywatch.log"
         self.sources = directory / "sources.toml"
         self.config = directory / "policywatch.toml"
+        #: How long the latest run that was not killed took: where the next kill is aimed.
+        self.last_run_seconds = 0.0
         self.sources.write_text(_sources(feed_url, miit_url), encoding="utf-8")
         self.config.write_text(_config(hook_url), encoding="utf-8")
         self.track_plan()
@@ -79,8 +82,18 @@ class World:
                 process.wait()
                 if kill_after is None:
                     raise
-        killed = process.returncode == -signal.SIGKILL
-        return RunOutcome(killed, process.returncode, time.monotonic() - started)
+        outcome = RunOutcome(process.returncode == -signal.SIGKILL, process.returncode, time.monotonic() - started)
+        if not outcome.killed:
+            self.last_run_seconds = outcome.seconds
+        return outcome
+
+    def kill_moment(self, rng: random.Random) -> float:
+        """A seeded moment inside a run: between 10 % and 90 % of the latest run that completed.
+
+        Later runs have less to do than earlier ones, so each completed run re-aims the next
+        kill; aiming at a fixed window would let short runs finish before their kill.
+        """
+        return rng.uniform(0.1, 0.9) * self.last_run_seconds
 
 
 def _env() -> dict[str, str]:

@@ -94,15 +94,13 @@ def crash_scenario(directory: Path, *, seed: int, articles: int, kills: int, rat
     with MisbehavingSite(seed=seed, articles=articles, rate=rate) as site, \
             Receiver(seed=seed, fail_rate=0.2) as receiver:
         world = World(directory, feed_url=site.feed_url, miit_url=site.miit_url, hook_url=receiver.url)
+        world.last_run_seconds = seconds
         step = max(1, articles // kills)
-        span = max(1.5, seconds)
         while landed < kills and landed + completed < 3 * kills:
             site.publish(step * (landed + completed + 1))
-            outcome = world.run_once(kill_after=rng.uniform(0.3, span))
+            outcome = world.run_once(kill_after=world.kill_moment(rng))
             landed += outcome.killed
             completed += not outcome.killed
-            if not outcome.killed:  # later runs have less to do: aim inside the run just measured
-                span = max(1.0, outcome.seconds * 0.9)
             mid_run += [f"after kill {landed}: {v}" for v in _after_kill(world, receiver)]
         site.publish(articles)
         report, runs = converge(world, site, expected_alerts, receiver)

@@ -34,6 +34,7 @@ def test_three_kills_lose_and_duplicate_nothing(tmp_path):
     outcome = crash_scenario(tmp_path, seed=41, articles=6, kills=3, rate=0.3)
     record("crash", "short", outcome.figures)
     _assert_consistent(outcome)
+    assert outcome.figures["runs_killed"] >= 2, "the kills missed the runs"
 
 
 @pytest.mark.chaos

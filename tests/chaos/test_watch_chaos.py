@@ -48,7 +48,7 @@ def _keys_about(db: Path, slugs: tuple[str, ...]) -> set[str]:
 
 def watch_scenario(directory: Path, *, seed: int, articles: int, kills: int, rate: float) -> dict[str, Any]:
     """Converge, revise one article and delete another, kill ``kills`` runs, converge again."""
-    expected_alerts, seconds = reference(directory / "reference", seed=seed, articles=articles)
+    expected_alerts, _ = reference(directory / "reference", seed=seed, articles=articles)
     rng = random.Random(seed)
     mid_run: list[str] = []
     with MisbehavingSite(seed=seed, articles=articles, rate=rate) as site, \
@@ -61,8 +61,8 @@ def watch_scenario(directory: Path, *, seed: int, articles: int, kills: int, rat
         old, new = site.revise(revised_slug)
         site.remove(removed_slug)
         landed = started = 0
-        while landed < kills and started < 3 * kills:
-            outcome = world.run_once(kill_after=rng.uniform(0.3, max(1.0, seconds)))
+        while landed < kills and started < 5 * kills:
+            outcome = world.run_once(kill_after=world.kill_moment(rng))
             landed += outcome.killed
             started += 1
             mid_run += [f"after kill {landed}: {v}" for v in _after_kill(world, receiver)]
@@ -109,6 +109,7 @@ def test_a_revision_and_a_deletion_under_faults_and_kills(tmp_path):
     figures = watch_scenario(tmp_path, seed=12, articles=5, kills=1, rate=0.3)
     record("watch", "short", figures)
     _assert_watched(figures)
+    assert figures["runs_killed"] == 1, "no run was killed while handling the changes"
 
 
 @pytest.mark.chaos
