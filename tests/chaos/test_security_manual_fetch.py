@@ -37,7 +37,7 @@ PEAK_WRAPPER = ("import pathlib, resource, subprocess, sys; code = subprocess.ca
 @functools.cache
 def _gzip_bomb(unpacked_mb: int = 1024) -> bytes:
     """About 1 MB of gzip that unpacks to ``unpacked_mb`` MB of zeros (built without holding them,
-    once per process and only when served: packing takes ~4 s of CPU)."""
+    once, by the ``site`` fixture rather than at import: packing takes ~4 s of CPU)."""
     packer = zlib.compressobj(9, zlib.DEFLATED, 31)
     block = b"\0" * 2**20
     return b"".join(packer.compress(block) for _ in range(unpacked_mb)) + packer.flush()
@@ -149,6 +149,7 @@ def _servers() -> Iterator[tuple[str, list[str]]]:
 
 @pytest.fixture(scope="module")
 def site():
+    _gzip_bomb()  # packed before any test times a fetch of it
     with _servers() as running:
         yield running
 
