@@ -8,7 +8,9 @@ multiprocessing's fork server, which imported :mod:`tests.support.preload` once 
 worker. The child is still a process of its own: its own pid (SIGKILL kills it mid-write), its
 own reactor and SQLite connections, the environment, working directory, argv and exit status
 it was given, its output in the files the caller names (or captured through temporary files).
-Python's own fork handlers re-seed ``random`` in every child.
+Python's own fork handlers re-seed ``random`` in every child. It ends the way multiprocessing
+ends a child: standard streams flushed, non-daemon threads joined, ``atexit`` handlers not run
+(our code registers none; the archive is closed by its context managers).
 
 What forking does not repeat is interpreter start-up and importing: ``test_cli_startup.py``
 runs plain ``python -m policywatch`` processes for those, and ``POLICYWATCH_TEST_FORK=0`` makes
