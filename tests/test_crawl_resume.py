@@ -11,13 +11,12 @@ import random
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 
 import pytest
 
 from tests.support import Response, processes, serve_site
-from tests.support.crawl import ROOT, TEST_SETTINGS, crawl_counts, write_sources
+from tests.support.crawl import ROOT, crawl_command, crawl_counts, write_sources
 from tests.support.miit import Article, MiitSite, article_html
 
 
@@ -40,8 +39,7 @@ def test_killed_crawl_resumes_and_loses_nothing(tmp_path):
         db = tmp_path / "a.db"
         sources = write_sources(tmp_path, [{"name": "col", "kind": "miit", "url": column.url, "allow_private": True,
                                             "max_pages": 5}])
-        command = [sys.executable, "-m", "policywatch", "--db", str(db), "crawl", "--sources", str(sources),
-                   "--format", "json", "--fast", *TEST_SETTINGS]
+        command = crawl_command(sources, db)
         child = processes.start(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                 env={**os.environ, "PYTHONPATH": str(ROOT)})
         deadline = time.monotonic() + 60
@@ -75,8 +73,7 @@ def test_crawl_killed_at_random_moments_converges(tmp_path):
         db = tmp_path / "a.db"
         sources = write_sources(tmp_path, [{"name": "col", "kind": "miit", "url": column.url, "allow_private": True,
                                             "max_pages": 10}])
-        command = [sys.executable, "-m", "policywatch", "--db", str(db), "crawl", "--sources", str(sources),
-                   "--format", "json", "--fast", *TEST_SETTINGS]
+        command = crawl_command(sources, db)
         killed = 0
         for _ in range(5):
             child = processes.start(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

@@ -34,16 +34,21 @@ def write_sources(directory: Path, sources: list[dict[str, Any]], name: str = "s
     return path
 
 
-def run_crawl(sources: Path, db: Path, *args: str, timeout: float = 120, fast: bool = True,
-              fmt: str = "json") -> subprocess.CompletedProcess:
-    """``policywatch --db DB crawl --sources FILE --format json --fast ARGS…`` in a subprocess.
+def crawl_command(sources: Path, db: Path, *args: str, fast: bool = True, fmt: str = "json") -> list[str]:
+    """``python -m policywatch --db DB crawl --sources FILE --format json --fast TEST_SETTINGS ARGS…``.
 
     ``fast=False`` keeps the real politeness settings (delays, one request per host at a time).
     """
-    command = [sys.executable, "-m", "policywatch", "--db", str(db), "crawl", "--sources", str(sources),
-               "--format", fmt, *(["--fast"] if fast else []), *TEST_SETTINGS, *args]
+    return [sys.executable, "-m", "policywatch", "--db", str(db), "crawl", "--sources", str(sources),
+            "--format", fmt, *(["--fast"] if fast else []), *TEST_SETTINGS, *args]
+
+
+def run_crawl(sources: Path, db: Path, *args: str, timeout: float = 120, fast: bool = True,
+              fmt: str = "json") -> subprocess.CompletedProcess:
+    """Run :func:`crawl_command` to completion in its own process, output captured."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return processes.run(command, capture_output=True, text=True, timeout=timeout, cwd=ROOT, env=env)
+    return processes.run(crawl_command(sources, db, *args, fast=fast, fmt=fmt), capture_output=True, text=True,
+                         timeout=timeout, cwd=ROOT, env=env)
 
 
 def crawl_counts(sources: Path, db: Path, *args: str, fast: bool = True) -> dict[str, Any]:
